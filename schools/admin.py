@@ -1,0 +1,69 @@
+"""Model registrations of the Django admin (the site itself is schools.admin_site)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import Membership, Municipality, Region, School, Staff, User
+
+admin_site = admin.site  # replaced by NastavnikAdminSite through schools.apps.NastavnikAdminConfig
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "region"]
+    list_filter = ["region"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "code", "kind", "municipality", "district", "is_active"]
+    list_filter = ["kind", "is_active", "municipality__region", "municipality"]
+    search_fields = ["short_name", "full_name", "code"]
+    list_select_related = ["municipality"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["school", "municipality", "region"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Персональные данные"), {"fields": ("last_name", "first_name", "patronymic", "email")}),
+        (_("Права"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Даты"), {"fields": ("last_login", "date_joined")}),
+    )
+    list_display = ["username", "last_name", "first_name", "patronymic", "email", "is_active", "is_superuser"]
+    search_fields = ["username", "last_name", "first_name", "email"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "school", "municipality", "region", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__username", "user__last_name", "school__short_name"]
+    autocomplete_fields = ["user", "school", "municipality", "region"]
+    list_select_related = ["user", "school", "municipality", "region"]
+
+
+@admin.register(Staff)
+class StaffAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "patronymic", "position", "school", "experience_years"]
+    list_filter = ["employment_status", "qualification_category", "school__municipality"]
+    search_fields = ["last_name", "first_name", "school__short_name"]
+    list_select_related = ["school"]
+    autocomplete_fields = ["school", "user"]

@@ -1,0 +1,38 @@
+"""Authentication by login or e-mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+
+class LoginOrEmailBackend(ModelBackend):
+    """Accepts the username or the e-mail address in the login field.
+
+    The password is hashed even when no such user exists, so response time does not tell
+    whether a login is registered.
+    """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ):
+        User = get_user_model()
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        try:
+            user = User.objects.get_by_login(username.strip())
+        except (User.DoesNotExist, User.MultipleObjectsReturned):
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,315 @@
+"""The one place where tenancy is enforced.
+
+Every model whose rows belong to a school declares ``objects = SchoolScopedManager("<path to
+school>")``. Its querysets are filtered to the schools of the *current scope* and refuse to run when
+no scope is open (``ScopeError``), so a view, form, export or task that forgot about tenancy fails
+loudly instead of leaking another school's data.
+
+The scope is opened
+- for a request, by ``TenantScopeMiddleware`` from the user's active work context (a role in a
+  school, a municipality or a region) — and kept open while the template renders;
+- for a Celery job, by ``SchoolScopedTask`` from the ``scope_school_ids`` it was queued with;
+- explicitly, by ``school_scope(ids)`` or django-scopes' ``scopes_disabled()`` — the latter only in
+  the modules listed in ``tests/test_tenancy_gate.py`` (admin site, demo data, this module).
+
+The state itself is django-scopes' context variable, so its ``scope``/``scopes_disabled`` helpers
+and documentation apply.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import celery
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django_scopes import ScopeError, get_scope, scope, scopes_disabled
+from django_scopes.manager import DisabledQuerySet
+
+if TYPE_CHECKING:
+    from schools.models import Membership, Municipality, Region, School
+
+SCOPE_DIMENSION = "school"
+SESSION_KEY = "nastavnik_work_context"
+
+
+class OutOfScopeQuerySet(DisabledQuerySet):
+    """What a scoped manager returns outside a scope: every way to read rows raises ScopeError.
+
+    django-scopes' own version still lets ``exists()``, ``in_bulk()`` and a few others through;
+    here they are closed too. ``none()`` and ``create()`` stay allowed (forms declare empty
+    querysets at import time; creating a row reveals nothing).
+    """
+
+    error = DisabledQuerySet.error
+    exists = error
+    contains = error
+    in_bulk = error
+    explain = error
+    exclude = error
+    select_related = error
+    prefetch_related = error
+    distinct = error
+    alias = error
+    bulk_update = error
+    aiterator = error
+    aget = error
+    acount = error
+    aexists = error
+
+
+class SchoolScopedManager(models.Manager):
+    """Default manager of every school-owned model; ``path`` leads from the model to the school id.
+
+    ``SchoolScopedManager("school")`` for a row with a school foreign key,
+    ``SchoolScopedManager("pair__school")`` for one that belongs to a school through a parent,
+    ``SchoolScopedManager("pk")`` for the School model itself.
+    """
+
+    def __init__(self, path: str = "school") -> None:
+        super().__init__()
+        self.school_path = path
+
+    def get_queryset(self) -> models.QuerySet:
+        current = get_scope()
+        if not current.get("_enabled", True):
+            return super().get_queryset()
+        if SCOPE_DIMENSION not in current:
+            return OutOfScopeQuerySet(self.model, using=self._db, missing_scopes=[SCOPE_DIMENSION])
+        school_ids = current[SCOPE_DIMENSION]
+        return super().get_queryset().filter(**{f"{self.school_path}__in": school_ids})
+
+    def all(self) -> models.QuerySet:
+        qs = super().all()
+        if isinstance(qs, OutOfScopeQuerySet):
+            qs.error()
+        return qs
+
+
+@contextmanager
+def school_scope(school_ids: Iterable[int]) -> Iterator[None]:
+    """Open a scope over exactly these schools (an empty list means: no school at all)."""
+    if school_ids is None:  # django-scopes would read None as "no filter": never allow that
+        raise ScopeError("school_scope() needs a list of school ids, not None.")
+    with scope(**{SCOPE_DIMENSION: tuple(int(i) for i in school_ids)}):
+        yield
+
+
+def current_school_ids() -> tuple[int, ...] | None:
+    """The school ids of the open scope; None when scopes are disabled (a cross-tenant path)."""
+    current = get_scope()
+    if not current.get("_enabled", True):
+        return None
+    if SCOPE_DIMENSION not in current:
+        raise ScopeError("No school scope is open.")
+    return tuple(current[SCOPE_DIMENSION])
+
+
+# --- Work contexts: which role, where, the user acts in right now ---------------------------------
+
+
+@dataclass(frozen=True)
+class WorkContext:
+    """One role of the user in one place; the switcher in the header chooses among them."""
+
+    key: str
+    role: str
+    school: School | None = None
+    municipality: Municipality | None = None
+    region: Region | None = None
+
+    @property
+    def role_label(self) -> str:
+        from schools.models import Role
+
+        return Role(self.role).label
+
+    @property
+    def place_label(self) -> str:
+        place = self.school or self.municipality or self.region
+        return str(place) if place else _("вся платформа")
+
+    @property
+    def is_school_role(self) -> bool:
+        from schools.models import SCHOOL_ROLES
+
+        return self.role in SCHOOL_ROLES
+
+    @property
+    def is_methodist(self) -> bool:
+        from schools.models import METHODIST_ROLES
+
+        return self.role in METHODIST_ROLES
+
+    @property
+    def manages_school(self) -> bool:
+        """Director or curator: may change the school's bases, pairs and documents."""
+        from schools.models import SCHOOL_STAFF_ROLES
+
+        return self.role in SCHOOL_STAFF_ROLES
+
+
+def _context_from_membership(m: Membership) -> WorkContext:
+    return WorkContext(
+        key=f"m{m.pk}", role=m.role, school=m.school, municipality=m.municipality, region=m.region
+    )
+
+
+_ROLE_ORDER = [
+    "admin",
+    "regional_methodist",
+    "municipal_methodist",
+    "director",
+    "curator",
+    "psychologist",
+    "mentor",
+    "mentee",
+]
+
+
+@dataclass
+class Tenant:
+    """What the current request may see: the user's contexts, the active one and its schools."""
+
+    contexts: list[WorkContext] = field(default_factory=list)
+    active: WorkContext | None = None
+
+    @property
+    def role(self) -> str | None:
+        return self.active.role if self.active else None
+
+    @property
+    def school(self) -> School | None:
+        return self.active.school if self.active else None
+
+    @cached_property
+    def school_ids(self) -> tuple[int, ...] | None:
+        """Schools this request may read; None means all (platform administrator)."""
+        from schools.models import Role, School
+
+        active = self.active
+        if active is None:
+            return ()
+        if active.role == Role.ADMIN:
+            return None
+        if active.school is not None:
+            return (active.school.pk,)
+        with scopes_disabled():
+            schools = School.objects.all()
+            if active.role == Role.MUNICIPAL_METHODIST:
+                schools = schools.filter(municipality_id=active.municipality.pk)
+            else:
+                schools = schools.filter(municipality__region_id=active.region.pk)
+            return tuple(schools.values_list("pk", flat=True))
+
+    @contextmanager
+    def open_scope(self) -> Iterator[None]:
+        ids = self.school_ids
+        if ids is None:
+            with scopes_disabled():
+                yield
+        else:
+            with school_scope(ids):
+                yield
+
+    def has_role(self, *roles: str) -> bool:
+        return self.active is not None and self.active.role in roles
+
+
+def resolve_tenant(request: HttpRequest) -> Tenant:
+    """Build the tenant of a request in one query (plus one for a methodist's school list)."""
+    from schools.models import Membership, Role
+
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        return Tenant()
+    with scopes_disabled():
+        memberships = list(
+            Membership.objects.filter(user=user, is_active=True).select_related(
+                "school__municipality__region", "municipality__region", "region"
+            )
+        )
+    contexts = [_context_from_membership(m) for m in memberships]
+    if user.is_superuser:
+        contexts.append(WorkContext(key="admin", role=Role.ADMIN))
+    contexts.sort(
+        key=lambda c: (
+            _ROLE_ORDER.index(c.role),
+            c.school.short_name if c.school else "",
+            c.key,
+        )
+    )
+    wanted = request.session.get(SESSION_KEY)
+    active = next((c for c in contexts if c.key == wanted), contexts[0] if contexts else None)
+    return Tenant(contexts=contexts, active=active)
+
+
+class TenantScopeMiddleware:
+    """Opens the request's school scope and keeps it open until the response is rendered."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.tenant = resolve_tenant(request)
+        with request.tenant.open_scope():
+            response = self.get_response(request)
+            # TemplateResponse renders lazily, after the middleware chain: render inside the scope.
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response.render()
+        return response
+
+
+# --- Access checks for views ---------------------------------------------------------------------
+
+
+def role_required(*roles: str) -> Callable:
+    """Let a view run only for users whose active role is one of ``roles``.
+
+    Anonymous users go to the login page; everyone else gets 404, the same answer as for an
+    object that does not exist, so the URL space reveals nothing.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if roles and not request.tenant.has_role(*roles):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = frozenset(roles)  # read by the permission tests
+        return wrapper
+
+    return decorator
+
+
+class SchoolScopedTask(celery.Task):
+    """Base of Celery tasks that read tenant data: the job runs inside the scope it was queued with.
+
+    Queue it with ``task.delay(..., scope_school_ids=[...])``; ``None`` (explicitly) marks a job
+    that crosses all schools, such as the regional monitoring run.
+    """
+
+    abstract = True
+    # The scope argument is consumed here, not by run(): Celery must not check it against run's signature.
+    typing = False
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if "scope_school_ids" not in kwargs:
+            raise ScopeError(f"Task {self.name} was queued without scope_school_ids.")
+        school_ids = kwargs.pop("scope_school_ids")
+        if school_ids is None:
+            with scopes_disabled():
+                return super().__call__(*args, **kwargs)
+        with school_scope(school_ids):
+            return super().__call__(*args, **kwargs)

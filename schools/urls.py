@@ -1,0 +1,13 @@
+from django.urls import path
+
+from schools import views
+
+app_name = "schools"
+
+urlpatterns = [
+    path("context/", views.switch_context, name="switch-context"),
+    path("staff/", views.staff_list, name="staff-list"),
+    path("staff/<int:pk>/", views.staff_detail, name="staff-detail"),
+    path("schools/", views.school_list, name="school-list"),
+    path("schools/<int:pk>/", views.school_detail, name="school-detail"),
+]

@@ -1,0 +1,165 @@
+"""Every URL of the project, walked as every role of another school and another municipality.
+
+The table ``CASES`` names each URL pattern with the object of school A it is called for, the role
+of school A that may open it, and whether it addresses a school-A object. The gate test fails
+when a pattern is added to the URL map without a row here, so no page escapes this check.
+
+Expectations:
+- anonymous users get the login page (public pages answer normally);
+- the owner role of school A gets its page (so a 404 below is not a broken URL);
+- for a URL that addresses a school-A object, every user of another school (same or other
+  municipality), and the methodists of another municipality and region, get 404 — never 403 or data;
+- for a URL without an object (lists, home pages), those users get their own page, which must not
+  contain school A's marker name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_scopes import scopes_disabled
+
+from tests.conftest import ALL_ROLE_NAMES, SCHOOL_ROLE_NAMES, World
+
+
+@dataclass(frozen=True)
+class Case:
+    owner_role: str | None  # role of school A that may open the page; None for public pages
+    kwargs: Callable[[World], dict] = lambda w: {}
+    method: str = "get"
+    data: Callable[[World], dict] = lambda w: {}
+    addresses_object: bool = False  # the URL or its data names one school-A object
+    public: bool = False
+    owner_status: int = 200
+    extra_ok: tuple[int, ...] = field(default=())
+
+
+def _membership_key(w: World) -> dict:
+    with scopes_disabled():
+        return {"context": f"m{w.a.users['curator'].memberships.get().pk}"}
+
+
+CASES: dict[str, Case] = {
+    "home": Case(owner_role="curator"),
+    "healthz": Case(owner_role=None, public=True),
+    "accounts:login": Case(owner_role=None, public=True, owner_status=302),
+    "accounts:logout": Case(owner_role="curator", method="post", owner_status=302, extra_ok=(302,)),
+    "accounts:password-change": Case(owner_role="curator"),
+    "accounts:password-change-done": Case(owner_role="curator"),
+    "accounts:password-reset": Case(owner_role=None, public=True),
+    "accounts:password-reset-done": Case(owner_role=None, public=True),
+    "accounts:password-reset-confirm": Case(
+        owner_role=None, public=True, kwargs=lambda w: {"uidb64": "MQ", "token": "invalid-token"}
+    ),
+    "accounts:password-reset-complete": Case(owner_role=None, public=True),
+    "schools:switch-context": Case(
+        owner_role="curator", method="post", data=_membership_key, addresses_object=True, owner_status=302
+    ),
+    "schools:staff-list": Case(owner_role="curator"),
+    "schools:staff-detail": Case(
+        owner_role="curator", kwargs=lambda w: {"pk": w.a.staff.pk}, addresses_object=True
+    ),
+    "schools:school-list": Case(owner_role="municipal_methodist"),
+    "schools:school-detail": Case(
+        owner_role="municipal_methodist", kwargs=lambda w: {"pk": w.a.school.pk}, addresses_object=True
+    ),
+}
+
+# Outsiders of school A: every role of school B (same municipality) and school C (another
+# municipality and region). Methodists and admins of C's territory are included by World.user.
+OUTSIDERS = [(place, role) for place in ("b", "c") for role in SCHOOL_ROLE_NAMES] + [
+    ("c", "municipal_methodist"),
+    ("c", "regional_methodist"),
+]
+
+
+def _project_patterns() -> dict[str, str]:
+    """All named URL patterns outside the admin site: {qualified name: route}."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, namespace: str | None, prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue
+                ns = f"{namespace}:{p.namespace}" if namespace and p.namespace else (p.namespace or namespace)
+                walk(p.url_patterns, ns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                route = prefix + str(p.pattern)
+                if route.startswith(settings.MEDIA_URL.lstrip("/")):
+                    continue
+                assert p.name, f"URL pattern {route!r} has no name: name it and add it to CASES."
+                found[f"{namespace}:{p.name}" if namespace else p.name] = route
+
+    walk(get_resolver().url_patterns, None, "")
+    return found
+
+
+def test_every_url_pattern_has_a_permission_case():
+    patterns = _project_patterns()
+    missing = sorted(set(patterns) - set(CASES))
+    stale = sorted(set(CASES) - set(patterns))
+    assert not missing, f"URL patterns without a permission case in tests/test_permissions.py: {missing}"
+    assert not stale, f"Permission cases for URLs that no longer exist: {stale}"
+
+
+def _call(client, name: str, case: Case, world: World):
+    url = reverse(name, kwargs=case.kwargs(world))
+    if case.method == "post":
+        return client.post(url, data=case.data(world))
+    return client.get(url, data=case.data(world))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_anonymous_users_get_the_login_page_or_a_public_page(client, world, name):
+    case = CASES[name]
+    response = _call(client, name, case, world)
+    if case.public:
+        assert response.status_code in (200, case.owner_status)
+        assert world.a.marker not in response.content.decode()
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse(settings.LOGIN_URL))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c.owner_role))
+def test_the_owner_role_of_school_a_opens_the_page(client, world, name):
+    case = CASES[name]
+    client.force_login(world.user("a", case.owner_role))
+    response = _call(client, name, case, world)
+    assert response.status_code == case.owner_status
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if not c.public))
+@pytest.mark.parametrize(("place", "role"), OUTSIDERS)
+def test_users_of_another_school_or_municipality_never_see_school_a(client, world, name, place, role):
+    case = CASES[name]
+    client.force_login(world.user(place, role))
+    response = _call(client, name, case, world)
+    if case.addresses_object:
+        assert response.status_code == 404, f"{name} as {role} of school {place.upper()}"
+    else:
+        assert response.status_code in (200, 302, 404, *case.extra_ok)
+        assert world.a.marker not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [r for r in ALL_ROLE_NAMES if r != "admin"])
+def test_the_admin_site_is_closed_to_everyone_but_platform_administrators(client, world, role):
+    client.force_login(world.user("a", role))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_every_admin_list_opens_for_the_platform_administrator(client, world):
+    """The admin reads across tenants; each changelist must work with the scope lifted."""
+    from django.contrib import admin
+
+    client.force_login(world.admin)
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
