@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django_scopes import ScopeError, scopes_disabled
 
+from mentoring.celery import app as celery_app
 from schools.models import School, Staff
 from schools.tenancy import SchoolScopedTask, school_scope
-from mentoring.celery import app as celery_app
 
 
 @pytest.mark.parametrize(
