@@ -43,9 +43,10 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 
 accounts: $(STAMP)
-	@$(BIN)/python manage.py seed_demo --list-accounts | $(BIN)/python .ci/print-accounts.py
+	@$(BIN)/python manage.py seed_demo --list-accounts | $(BIN)/python .ci/print-accounts.py --all
 
-run: $(STAMP) system-packages-run demo accounts
+run: $(STAMP) system-packages-run demo
+	@$(BIN)/python manage.py seed_demo --list-accounts | $(BIN)/python .ci/print-accounts.py
 	@bash .ci/serve $(HOST) $(PORT)
 
 test: $(STAMP) system-packages-test

@@ -4,6 +4,7 @@ import json
 import sys
 from collections import defaultdict
 
+show_all = "--all" in sys.argv
 rows = [json.loads(line) for line in sys.stdin if line.strip()]
 roles_of = defaultdict(list)
 for row in rows:
@@ -20,7 +21,7 @@ for login, entries in roles_of.items():
         continue
     row = entries[0]
     key = (row["role"], row["municipality"])
-    if key in seen and row["role"] not in ("admin", "regional_methodist"):
+    if not show_all and key in seen and row["role"] not in ("admin", "regional_methodist"):
         continue  # one example per role and municipality keeps the list short
     seen.add(key)
     print(f"{login:<28} {row['role']:<30} {row['school'] or row['municipality'] or '—'}")
