@@ -36,3 +36,24 @@ class LoginOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The key under which django-axes counts login failures: one account, one key.
+
+    E-mail logins are case-insensitive, so «Ivanova@school.ru» and «ivanova@SCHOOL.ru» reach the
+    same account; counting them apart would give an attacker five more guesses per spelling. A
+    known account is counted under its username (whichever way it was typed); an unknown login
+    under its trimmed, case-folded form.
+    """
+    login = (credentials or {}).get("username")
+    if login is None:
+        login = getattr(request, "POST", {}).get("username")
+    if not login:
+        return login
+    login = login.strip()
+    User = get_user_model()
+    try:
+        return User.objects.get_by_login(login).get_username()
+    except (User.DoesNotExist, User.MultipleObjectsReturned):
+        return login.casefold() if "@" in login else login

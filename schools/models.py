@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from schools.tenancy import SchoolScopedManager
 
@@ -59,7 +60,12 @@ class SchoolKind(models.TextChoices):
 
     @classmethod
     def short_label(cls, value: str) -> str:
-        return {cls.GENERAL: "ОУ", cls.ADDITIONAL: "УДО", cls.VOCATIONAL: "СПО"}.get(value, value)
+        labels = {
+            cls.GENERAL: pgettext("school kind, short", "ОУ"),
+            cls.ADDITIONAL: pgettext("school kind, short", "УДО"),
+            cls.VOCATIONAL: pgettext("school kind, short", "СПО"),
+        }
+        return labels.get(value, value)
 
 
 class School(models.Model):
