@@ -9,6 +9,9 @@ class SchoolsConfig(AppConfig):
     name = "schools"
     verbose_name = _("Организации и пользователи")
 
+    def ready(self) -> None:
+        from schools import checks  # noqa: F401  (registers the system checks)
+
 
 class NastavnikAdminConfig(AdminConfig):
     default_site = "schools.admin_site.NastavnikAdminSite"

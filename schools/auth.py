@@ -57,3 +57,20 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str 
         return User.objects.get_by_login(login).get_username()
     except (User.DoesNotExist, User.MultipleObjectsReturned):
         return login.casefold() if "@" in login else login
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address for login throttling, trusting exactly PROXY_COUNT reverse proxies.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For, so the
+    client is the PROXY_COUNT-th entry from the right; anything further left was written by the
+    client itself and is ignored. Without proxies (or a short header) REMOTE_ADDR is the client.
+    """
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = getattr(settings, "PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    return hops[-count] if len(hops) >= count else remote

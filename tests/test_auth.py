@@ -378,3 +378,23 @@ def test_a_lockout_cannot_be_dodged_by_retyping_the_same_account_differently(cli
     response = _login(client, variant, REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 429
     assert _logged_in_user_id(client) is None
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no trusted proxy: the header is the client's own words
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # a forged left part is ignored
+        (2, "203.0.113.9, 10.0.0.7", "203.0.113.9"),
+        (2, "203.0.113.9", "10.0.0.2"),  # shorter than the proxy chain: fall back to the socket
+    ],
+)
+def test_throttling_counts_the_client_address_behind_trusted_proxies(
+    settings, rf, proxies, forwarded, expected
+):
+    from schools.auth import client_ip
+
+    settings.PROXY_COUNT = proxies
+    request = rf.post("/accounts/login/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected

@@ -90,7 +90,7 @@ def _project_patterns() -> dict[str, str]:
                 walk(p.url_patterns, ns, prefix + str(p.pattern))
             elif isinstance(p, URLPattern):
                 route = prefix + str(p.pattern)
-                if route.startswith(settings.MEDIA_URL.lstrip("/")):
+                if route.lstrip("^").startswith(settings.MEDIA_URL.lstrip("/")):
                     continue
                 assert p.name, f"URL pattern {route!r} has no name: name it and add it to CASES."
                 found[f"{namespace}:{p.name}" if namespace else p.name] = route

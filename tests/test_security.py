@@ -196,6 +196,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60)[:60],
         DJANGO_ALLOWED_HOSTS="nastavnik.example.org",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
         **overrides,
     )
 
@@ -230,13 +231,20 @@ def test_production_refuses_to_start_without_a_secret_key(secret_key):
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def test_production_allows_no_host_unless_told():
-    code = "import django; django.setup(); from django.conf import settings; print(settings.ALLOWED_HOSTS)"
-    env = _production_env(DJANGO_SETTINGS_MODULE="mentoring.settings")
+def test_production_refuses_to_start_without_allowed_hosts():
+    env = _production_env()
     del env["DJANGO_ALLOWED_HOSTS"]
-    result = _run(["-c", code], env)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_the_deployment_checklist_warns_when_jobs_would_run_inside_web_requests():
+    env = _production_env()
+    del env["CELERY_BROKER_URL"]
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode != 0
+    assert "nastavnik.W001" in result.stderr + result.stdout
 
 
 # --- No secrets in the repository ----------------------------------------------------------------
