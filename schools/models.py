@@ -184,7 +184,7 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(
-                        role__in=[r.value for r in SCHOOL_ROLES],
+                        role__in=sorted(r.value for r in SCHOOL_ROLES),
                         school__isnull=False,
                         municipality__isnull=True,
                         region__isnull=True,
@@ -270,6 +270,12 @@ class Staff(models.Model):
         _("статус"), max_length=16, choices=EmploymentStatus.choices, default=EmploymentStatus.WORKS
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    returned_after_break_on = models.DateField(
+        _("вернулся(ась) после длительного перерыва"),
+        null=True,
+        blank=True,
+        help_text=_("Дата выхода на работу после перерыва в педагогической деятельности"),
+    )
 
     objects = SchoolScopedManager("school")
 
@@ -293,3 +299,139 @@ class Staff(models.Model):
     def is_young_specialist(self) -> bool:
         """Молодой специалист: pedagogical experience from 0 to 3 years inclusive."""
         return self.experience_years <= 3
+
+    def is_under_35_on(self, day) -> bool:
+        """«Молодой педагог до 35 лет», counted by birth year (the only age the registry keeps)."""
+        return self.birth_year is not None and day.year - self.birth_year < 35
+
+    def is_new_in_school_on(self, day) -> bool:
+        """New in this school: hired less than a year before ``day``."""
+        if self.hire_date is None:
+            return False
+        try:
+            anniversary = self.hire_date.replace(year=self.hire_date.year + 1)
+        except ValueError:  # 29 February
+            anniversary = self.hire_date.replace(year=self.hire_date.year + 1, day=28)
+        return self.hire_date <= day < anniversary
+
+
+class Student(models.Model):
+    """Обучающийся: a mentee in «ученик–ученик» / «учитель–ученик», or a mentor of a younger student.
+
+    Minors take part only with a legal guardian's written consent, so the guardian is stored here.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="students")
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="student_records"
+    )
+    last_name = models.CharField(_("фамилия"), max_length=150)
+    first_name = models.CharField(_("имя"), max_length=150)
+    patronymic = models.CharField(_("отчество"), max_length=150, blank=True)
+    birth_date = models.DateField(_("дата рождения"))
+    grade = models.CharField(_("класс / группа"), max_length=20, help_text=_("Например, 7Б или ИСП-21"))
+    guardian_name = models.CharField(_("ФИО законного представителя"), max_length=300, blank=True)
+    guardian_phone = models.CharField(_("телефон законного представителя"), max_length=40, blank=True)
+    guardian_email = models.EmailField(_("e-mail законного представителя"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("обучается"), default=True)
+
+    objects = SchoolScopedManager("school")
+
+    class Meta:
+        verbose_name = _("обучающийся")
+        verbose_name_plural = _("обучающиеся")
+        ordering = ["last_name", "first_name", "patronymic"]
+        indexes = [models.Index(fields=["school", "last_name"]), models.Index(fields=["school", "grade"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+    def age_on(self, day) -> int:
+        had_birthday = (day.month, day.day) >= (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - (0 if had_birthday else 1)
+
+    def is_minor_on(self, day) -> bool:
+        return self.age_on(day) < 18
+
+    @property
+    def is_minor(self) -> bool:
+        from django.utils import timezone
+
+        return self.is_minor_on(timezone.localdate())
+
+
+class PartnerKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("предприятие, организация")
+    UNIVERSITY = "university", _("вуз")
+    COLLEGE = "college", _("колледж, техникум")
+    CULTURE = "culture", _("учреждение культуры, спорта")
+    PUBLIC = "public", _("общественная организация")
+    OTHER = "other", _("другое")
+
+
+class PartnerOrganization(models.Model):
+    """Партнёр школы: its people mentor in «работодатель–ученик», «педагог вуза–учитель» and similar forms."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(_("наименование"), max_length=300)
+    kind = models.CharField(
+        _("вид"), max_length=16, choices=PartnerKind.choices, default=PartnerKind.ENTERPRISE
+    )
+    inn = models.CharField(_("ИНН"), max_length=12, blank=True)
+    address = models.CharField(_("адрес"), max_length=300, blank=True)
+    phone = models.CharField(_("телефон"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("сайт"), blank=True)
+    agreement = models.CharField(
+        _("соглашение о сотрудничестве"),
+        max_length=200,
+        blank=True,
+        help_text=_("Номер и дата, если заключено"),
+    )
+
+    objects = SchoolScopedManager("school")
+
+    class Meta:
+        verbose_name = _("организация-партнёр")
+        verbose_name_plural = _("организации-партнёры")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="partner_unique_name_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerRepresentative(models.Model):
+    """A person of a partner organisation who can mentor (a master, an engineer, a lecturer)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="partner_representatives")
+    organization = models.ForeignKey(
+        PartnerOrganization, on_delete=models.CASCADE, related_name="representatives"
+    )
+    last_name = models.CharField(_("фамилия"), max_length=150)
+    first_name = models.CharField(_("имя"), max_length=150)
+    patronymic = models.CharField(_("отчество"), max_length=150, blank=True)
+    position = models.CharField(_("должность"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("телефон"), max_length=40, blank=True)
+
+    objects = SchoolScopedManager("school")
+
+    class Meta:
+        verbose_name = _("представитель партнёра")
+        verbose_name_plural = _("представители партнёров")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)

@@ -24,6 +24,10 @@ GLOBAL_MODELS = {
     "schools.Region": "a territory; names of regions are public",
     "schools.Municipality": "a territory; names of municipalities are public",
     "schools.User": "identity; screens reach people through scoped staff and memberships",
+    "programs.MentoringForm": "catalog shared by all schools",
+    "programs.RoleModel": "catalog shared by all schools",
+    "programs.MentoringKind": "catalog shared by all schools",
+    "programs.DifficultyArea": "catalog shared by all schools",
 }
 
 # Modules allowed to lift the scope, and why.
