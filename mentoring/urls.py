@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz/", school_views.healthz, name="healthz"),
     path("accounts/", include("schools.urls_accounts")),
     path("", include("schools.urls")),
+    path("", include("programs.urls")),
     path("admin/", admin_site.urls),
 ]
 

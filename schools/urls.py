@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from schools import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_detail, name="staff-detail"),
     path("schools/", views.school_list, name="school-list"),
     path("schools/<int:pk>/", views.school_detail, name="school-detail"),
+    path("", include("schools.urls_registries")),
 ]

@@ -1,6 +1,6 @@
 """Every URL of the project, walked as every role of another school and another municipality.
 
-The table ``CASES`` names each URL pattern with the object of school A it is called for, the role
+The table ``CASES`` (merged from the modules of ``tests/permission_cases/``) names each URL pattern with the object of school A it is called for, the role
 of school A that may open it, and whether it addresses a school-A object. The gate test fails
 when a pattern is added to the URL map without a row here, so no page escapes this check.
 
@@ -15,59 +15,12 @@ Expectations:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django_scopes import scopes_disabled
 
 from tests.conftest import ALL_ROLE_NAMES, SCHOOL_ROLE_NAMES, World
-
-
-@dataclass(frozen=True)
-class Case:
-    owner_role: str | None  # role of school A that may open the page; None for public pages
-    kwargs: Callable[[World], dict] = lambda w: {}
-    method: str = "get"
-    data: Callable[[World], dict] = lambda w: {}
-    addresses_object: bool = False  # the URL or its data names one school-A object
-    public: bool = False
-    owner_status: int = 200
-    extra_ok: tuple[int, ...] = field(default=())
-
-
-def _membership_key(w: World) -> dict:
-    with scopes_disabled():
-        return {"context": f"m{w.a.users['curator'].memberships.get().pk}"}
-
-
-CASES: dict[str, Case] = {
-    "home": Case(owner_role="curator"),
-    "healthz": Case(owner_role=None, public=True),
-    "accounts:login": Case(owner_role=None, public=True, owner_status=302),
-    "accounts:logout": Case(owner_role="curator", method="post", owner_status=302, extra_ok=(302,)),
-    "accounts:password-change": Case(owner_role="curator"),
-    "accounts:password-change-done": Case(owner_role="curator"),
-    "accounts:password-reset": Case(owner_role=None, public=True),
-    "accounts:password-reset-done": Case(owner_role=None, public=True),
-    "accounts:password-reset-confirm": Case(
-        owner_role=None, public=True, kwargs=lambda w: {"uidb64": "MQ", "token": "invalid-token"}
-    ),
-    "accounts:password-reset-complete": Case(owner_role=None, public=True),
-    "schools:switch-context": Case(
-        owner_role="curator", method="post", data=_membership_key, addresses_object=True, owner_status=302
-    ),
-    "schools:staff-list": Case(owner_role="curator"),
-    "schools:staff-detail": Case(
-        owner_role="curator", kwargs=lambda w: {"pk": w.a.staff.pk}, addresses_object=True
-    ),
-    "schools:school-list": Case(owner_role="municipal_methodist"),
-    "schools:school-detail": Case(
-        owner_role="municipal_methodist", kwargs=lambda w: {"pk": w.a.school.pk}, addresses_object=True
-    ),
-}
+from tests.permission_cases import CASES, Case
 
 # Outsiders of school A: every role of school B (same municipality) and school C (another
 # municipality and region). Methodists and admins of C's territory are included by World.user.

@@ -1,0 +1,3 @@
+"""URLs of the registries: staff editing, students, partners, imports and exports."""
+
+urlpatterns: list = []
