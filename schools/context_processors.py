@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from schools.navigation import navigation_for
+from schools.navigation import navigation_links
 
 
 def tenant(request: HttpRequest) -> dict:
     t = getattr(request, "tenant", None)
     if t is None:
         return {}
-    return {"tenant": t, "work_context": t.active, "navigation": navigation_for(t)}
+    return {"tenant": t, "work_context": t.active, "navigation": navigation_links(t, request.path)}

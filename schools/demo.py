@@ -977,6 +977,9 @@ class SeedResult:
     schools: Counter[str] = field(default_factory=Counter)
     staff: int = 0
     accounts: int = 0
+    mentors: int = 0
+    pairs: int = 0
+    assessments: int = 0
 
     @property
     def message(self) -> str:
@@ -993,7 +996,9 @@ class SeedResult:
             f"Демонстрационные данные загружены: регион «{DEMO_REGION_NAME}», "
             f"муниципалитетов: {self.municipalities}, "
             f"образовательных организаций: {sum(self.schools.values())} ({kinds}), "
-            f"педагогических работников: {self.staff}, учётных записей: {self.accounts} "
+            f"педагогических работников: {self.staff}, наставников в базах: {self.mentors}, "
+            f"наставнических пар: {self.pairs}, диагностик затруднений: {self.assessments}, "
+            f"учётных записей: {self.accounts} "
             f"(пароль у всех — «{DEMO_PASSWORD}»).\n"
             "Список учётных записей: manage.py seed_demo --list-accounts"
         )
@@ -1125,12 +1130,28 @@ def _write(plan: DemoPlan) -> SeedResult:
         for p in s.staff
     ]
     Staff.objects.bulk_create(staff_rows, batch_size=BATCH_SIZE)
+    # The mentoring layer (mentor base, diagnostics, pairs, consents) on top of the registries.
+    from programs.demo import seed_mentoring
+
+    roles_of_user = {
+        users[a.login].pk: {role for role, _school, _municipality in a.roles} for a in plan.accounts
+    }
+    mentoring = seed_mentoring(
+        school_rows,
+        staff_rows,
+        reference_date=REFERENCE_DATE,
+        mentor_user_ids=frozenset(u for u, roles in roles_of_user.items() if Role.MENTOR in roles),
+        mentee_user_ids=frozenset(u for u, roles in roles_of_user.items() if Role.MENTEE in roles),
+    )
     return SeedResult(
         created=True,
         municipalities=len(plan.municipalities),
         schools=Counter(s.kind for s in plan.schools),
         staff=len(staff_rows),
         accounts=len(plan.accounts),
+        mentors=mentoring.mentors,
+        pairs=sum(mentoring.pairs.values()),
+        assessments=mentoring.assessments,
     )
 
 

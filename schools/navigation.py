@@ -20,6 +20,25 @@ class NavItem:
     def url(self) -> str:
         return reverse(self.url_name)
 
+    def is_active(self, path: str) -> bool:
+        """Whether the page at ``path`` belongs to this section (its list, cards and sub-pages).
+
+        The home page is active only on itself: every path starts with "/".
+        """
+        url = self.url
+        if url == "/" or path == url:
+            return path == url
+        return path.startswith(url if url.endswith("/") else f"{url}/")
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A menu item as the header shows it on one page."""
+
+    label: str
+    url: str
+    active: bool
+
 
 HOME = NavItem(_("Главная"), "home")
 STAFF = NavItem(_("Педагоги"), "schools:staff-list")
@@ -40,3 +59,12 @@ MENU: dict[str, list[NavItem]] = {
 
 def navigation_for(tenant: Tenant) -> list[NavItem]:
     return MENU.get(tenant.role, []) if tenant.active else []
+
+
+def navigation_links(tenant: Tenant, path: str) -> list[NavLink]:
+    """The menu of the active role, with the section of the page at ``path`` highlighted."""
+    links = []
+    for item in navigation_for(tenant):
+        url = item.url
+        links.append(NavLink(label=item.label, url=url, active=item.is_active(path)))
+    return links

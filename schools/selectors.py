@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from schools.models import EmploymentStatus, Membership, Municipality, Role, School, SchoolKind, Staff
 from schools.tenancy import Tenant
@@ -65,13 +65,17 @@ def school_staff_summary(school: School) -> SchoolStaffSummary:
 
 
 def school_team(school: School) -> list[Membership]:
-    """Who holds the managing roles of a school (director, curator, psychologist)."""
+    """Who holds the managing roles of a school: the director first, then curators, then the psychologist."""
+    team_roles = [Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST]
+    role_order = Case(
+        *(When(role=role, then=Value(i)) for i, role in enumerate(team_roles)),
+        default=Value(len(team_roles)),
+        output_field=IntegerField(),
+    )
     return list(
-        Membership.objects.filter(
-            school=school, is_active=True, role__in=[Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST]
-        )
+        Membership.objects.filter(school=school, is_active=True, role__in=team_roles)
         .select_related("user")
-        .order_by("role", "user__last_name")
+        .order_by(role_order, "user__last_name", "user__first_name", "pk")
     )
 
 
