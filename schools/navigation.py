@@ -32,12 +32,21 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class NavGroup:
+    """A dropdown of related sections (the bases, the pairs)."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+
+@dataclass(frozen=True)
 class NavLink:
-    """A menu item as the header shows it on one page."""
+    """A menu item as the header shows it on one page; a group carries its children."""
 
     label: str
     url: str
     active: bool
+    children: tuple[NavLink, ...] = ()
 
 
 HOME = NavItem(_("Главная"), "home")
@@ -45,7 +54,7 @@ STAFF = NavItem(_("Педагоги"), "schools:staff-list")
 SCHOOLS = NavItem(_("Организации"), "schools:school-list")
 ADMIN = NavItem(_("Администрирование"), "admin:index")
 
-MENU: dict[str, list[NavItem]] = {
+MENU: dict[str, list[NavItem | NavGroup]] = {
     Role.ADMIN: [HOME, SCHOOLS, ADMIN],
     Role.REGIONAL_METHODIST: [HOME, SCHOOLS],
     Role.MUNICIPAL_METHODIST: [HOME, SCHOOLS],
@@ -57,14 +66,23 @@ MENU: dict[str, list[NavItem]] = {
 }
 
 
-def navigation_for(tenant: Tenant) -> list[NavItem]:
+def navigation_for(tenant: Tenant) -> list[NavItem | NavGroup]:
     return MENU.get(tenant.role, []) if tenant.active else []
+
+
+def _link(item: NavItem, path: str) -> NavLink:
+    return NavLink(label=item.label, url=item.url, active=item.is_active(path))
 
 
 def navigation_links(tenant: Tenant, path: str) -> list[NavLink]:
     """The menu of the active role, with the section of the page at ``path`` highlighted."""
     links = []
-    for item in navigation_for(tenant):
-        url = item.url
-        links.append(NavLink(label=item.label, url=url, active=item.is_active(path)))
+    for entry in navigation_for(tenant):
+        if isinstance(entry, NavGroup):
+            children = tuple(_link(item, path) for item in entry.items)
+            links.append(
+                NavLink(label=entry.label, url="", active=any(c.active for c in children), children=children)
+            )
+        else:
+            links.append(_link(entry, path))
     return links
