@@ -13,12 +13,13 @@ PORT ?= 8000
 SYSTEM_PACKAGES_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) chromium chromium-driver poppler-utils
 
-.PHONY: help run test lint format check venv system-packages-run system-packages-test migrate demo accounts worker clean
+.PHONY: help run test bench lint format check venv system-packages-run system-packages-test migrate demo accounts worker clean
 
 help:
 	@echo "make run    — set up and serve http://$(HOST):$(PORT) with demo data"
 	@echo "make test   — set up and run the whole test suite"
 	@echo "make lint   — ruff check and format check"
+	@echo "make bench  — run the benchmarks (tests/bench/bench_*.py); fails when a target is missed"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
@@ -51,6 +52,9 @@ run: $(STAMP) system-packages-run demo
 
 test: $(STAMP) system-packages-test
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.run
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -165,8 +165,8 @@ def seed_mentoring(
                 questionnaire={
                     "strengths": rng.choice(QUESTIONNAIRE_STRENGTHS),
                     "help_with": rng.sample([a.code for a in areas], 2),
-                    "format": rng.choice(["очно", "очно и дистанционно"]),
-                    "hours_per_week": rng.choice([1, 2, 3]),
+                    "format": rng.choice(["in_person", "mixed", "remote"]),
+                    "hours_per_week": rng.choice([1, 2, 3, 4]),
                     "has_experience": rng.random() < 0.5,
                 },
                 volunteered_on=reference_date - timedelta(days=rng.randint(0, 400)),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("diagnostics/", include("programs.urls_diagnostics")),
     path("mentors/", include("programs.urls_mentors")),
     path("pairs/", include("programs.urls_pairs")),
+    path("matching/", include("programs.urls_matching")),
 ]

@@ -10,7 +10,12 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Организации и пользователи")
 
     def ready(self) -> None:
-        from schools import checks  # noqa: F401  (registers the system checks)
+        from schools import (
+            checks,  # noqa: F401  (registers the system checks)
+            sqlite,
+        )
+
+        sqlite.install()
 
 
 class NastavnikAdminConfig(AdminConfig):

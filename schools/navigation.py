@@ -50,19 +50,41 @@ class NavLink:
 
 
 HOME = NavItem(_("Главная"), "home")
-STAFF = NavItem(_("Педагоги"), "schools:staff-list")
 SCHOOLS = NavItem(_("Организации"), "schools:school-list")
 ADMIN = NavItem(_("Администрирование"), "admin:index")
+
+STAFF = NavItem(_("Педагоги"), "schools:staff-list")
+STUDENTS = NavItem(_("Обучающиеся"), "schools:student-list")
+PARTNERS = NavItem(_("Партнёры"), "schools:partner-list")
+MENTEE_BASE = NavItem(_("Кому нужен наставник"), "programs:mentee-base")
+DIAGNOSTICS = NavItem(_("Диагностика затруднений"), "programs:diagnostics-list")
+MENTORS = NavItem(_("База наставников"), "programs:mentor-list")
+REGISTRY = NavItem(_("Реестр наставников"), "programs:mentor-registry")
+PAIRS = NavItem(_("Пары и группы"), "programs:pair-list")
+MATCHING = NavItem(_("Подбор наставников"), "programs:match-school")
+REQUESTS = NavItem(_("Заявления участников"), "programs:request-list")
+MY_PAIRS = NavItem(_("Мои пары"), "programs:my-pairs")
+MY_DIAGNOSTICS = NavItem(_("Моя диагностика"), "programs:my-diagnostics")
+MY_MENTOR_PROFILE = NavItem(_("Анкета наставника"), "programs:my-mentor-profile")
+
+BASES = NavGroup(_("Базы"), (STAFF, STUDENTS, PARTNERS))
+MENTORING = NavGroup(_("Наставничество"), (MENTEE_BASE, DIAGNOSTICS, MENTORS, REGISTRY))
+PAIRING = NavGroup(_("Пары"), (PAIRS, MATCHING, REQUESTS))
 
 MENU: dict[str, list[NavItem | NavGroup]] = {
     Role.ADMIN: [HOME, SCHOOLS, ADMIN],
     Role.REGIONAL_METHODIST: [HOME, SCHOOLS],
     Role.MUNICIPAL_METHODIST: [HOME, SCHOOLS],
-    Role.DIRECTOR: [HOME, STAFF],
-    Role.CURATOR: [HOME, STAFF],
-    Role.PSYCHOLOGIST: [HOME, STAFF],
-    Role.MENTOR: [HOME],
-    Role.MENTEE: [HOME],
+    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING],
+    Role.CURATOR: [HOME, BASES, MENTORING, PAIRING],
+    Role.PSYCHOLOGIST: [
+        HOME,
+        NavGroup(_("Базы"), (STAFF,)),
+        NavGroup(_("Наставничество"), (MENTEE_BASE, DIAGNOSTICS, MENTORS)),
+        PAIRS,
+    ],
+    Role.MENTOR: [HOME, MY_PAIRS, MY_MENTOR_PROFILE, MY_DIAGNOSTICS],
+    Role.MENTEE: [HOME, MY_PAIRS, MY_DIAGNOSTICS],
 }
 
 
@@ -70,19 +92,28 @@ def navigation_for(tenant: Tenant) -> list[NavItem | NavGroup]:
     return MENU.get(tenant.role, []) if tenant.active else []
 
 
-def _link(item: NavItem, path: str) -> NavLink:
-    return NavLink(label=item.label, url=item.url, active=item.is_active(path))
-
-
 def navigation_links(tenant: Tenant, path: str) -> list[NavLink]:
-    """The menu of the active role, with the section of the page at ``path`` highlighted."""
+    """The menu of the active role, with the section of the page at ``path`` highlighted.
+
+    When several sections match (``/pairs/`` and ``/pairs/requests/``) the longest URL wins, so
+    exactly one item is highlighted.
+    """
+    entries = navigation_for(tenant)
+    items = [i for e in entries for i in (e.items if isinstance(e, NavGroup) else (e,))]
+    urls = {item: item.url for item in items}
+    matching = [item for item in items if item.is_active(path)]
+    current = max(matching, key=lambda item: len(urls[item]), default=None)
+
+    def link(item: NavItem) -> NavLink:
+        return NavLink(label=item.label, url=urls[item], active=item is current)
+
     links = []
-    for entry in navigation_for(tenant):
+    for entry in entries:
         if isinstance(entry, NavGroup):
-            children = tuple(_link(item, path) for item in entry.items)
+            children = tuple(link(item) for item in entry.items)
             links.append(
                 NavLink(label=entry.label, url="", active=any(c.active for c in children), children=children)
             )
         else:
-            links.append(_link(entry, path))
+            links.append(link(entry))
     return links

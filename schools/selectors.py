@@ -7,10 +7,24 @@ of schools or people: see tests/test_query_counts.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
+from django.utils import timezone
 
-from schools.models import EmploymentStatus, Membership, Municipality, Role, School, SchoolKind, Staff
+from schools.models import (
+    EmploymentStatus,
+    Membership,
+    Municipality,
+    PartnerOrganization,
+    PartnerRepresentative,
+    Role,
+    School,
+    SchoolKind,
+    Staff,
+    Student,
+)
 from schools.tenancy import Tenant
 
 YOUNG_SPECIALIST_MAX_YEARS = 3
@@ -159,3 +173,103 @@ def platform_counts() -> dict[str, int]:
         "schools": School.objects.count(),
         "users": User.objects.filter(is_active=True).count(),
     }
+
+
+# --- Registries: students and partner organisations ----------------------------------------------
+
+ADULT_AGE = 18
+STUDENT_SORTS: dict[str, tuple] = {
+    "name": ("last_name", "first_name", "patronymic"),
+    # 9Б before 10А: shorter class names first, then alphabetically.
+    "grade": (Length("grade"), "grade", "last_name", "first_name", "patronymic"),
+    "birth_date": ("birth_date", "last_name", "first_name", "patronymic"),
+}
+PARTNER_SORTS: dict[str, tuple] = {
+    "name": ("name",),
+    "kind": ("kind", "name"),
+    "representatives": ("representative_count", "name"),
+}
+
+
+def _sorted(queryset: QuerySet, sorts: dict[str, tuple], sort: str) -> QuerySet:
+    """Order by a whitelisted key; «-key» reverses it. Unknown keys fall back to the first one."""
+    descending = sort.startswith("-")
+    fields = sorts.get(sort.lstrip("-")) or next(iter(sorts.values()))
+    order = []
+    for f in (*fields, "pk"):
+        expression = F(f) if isinstance(f, str) else f
+        order.append(expression.desc() if descending else expression.asc())
+    return queryset.order_by(*order)
+
+
+def adult_birth_date_limit(today: date) -> date:
+    """Whoever was born after this day is under 18 on ``today``."""
+    try:
+        return today.replace(year=today.year - ADULT_AGE)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - ADULT_AGE, day=28)
+
+
+def student_list(
+    *,
+    q: str = "",
+    grade: str = "",
+    status: str = "active",
+    minors: bool = False,
+    no_guardian: bool = False,
+    sort: str = "name",
+    today: date | None = None,
+) -> QuerySet[Student]:
+    today = today or timezone.localdate()
+    students = Student.objects.all()
+    for word in q.split():
+        students = students.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(patronymic__icontains=word)
+            | Q(grade__icontains=word)
+            | Q(guardian_name__icontains=word)
+        )
+    if grade:
+        students = students.filter(grade=grade)
+    if status == "active":
+        students = students.filter(is_active=True)
+    elif status == "left":
+        students = students.filter(is_active=False)
+    minor = Q(birth_date__gt=adult_birth_date_limit(today))
+    if minors:
+        students = students.filter(minor)
+    if no_guardian:
+        students = students.filter(minor, guardian_name="")
+    return _sorted(students, STUDENT_SORTS, sort)
+
+
+def student_grades() -> list[str]:
+    """The classes of the school's students, 9Б before 10А (sorted here: DISTINCT limits ORDER BY)."""
+    grades = Student.objects.order_by().values_list("grade", flat=True).distinct()
+    return sorted(grades, key=lambda g: (len(g), g))
+
+
+def student_detail_queryset() -> QuerySet[Student]:
+    return Student.objects.select_related("school", "user")
+
+
+def partner_list(*, q: str = "", kind: str = "", sort: str = "name") -> QuerySet[PartnerOrganization]:
+    partners = PartnerOrganization.objects.annotate(representative_count=Count("representatives"))
+    for word in q.split():
+        partners = partners.filter(
+            Q(name__icontains=word) | Q(inn__icontains=word) | Q(address__icontains=word)
+        )
+    if kind:
+        partners = partners.filter(kind=kind)
+    return _sorted(partners, PARTNER_SORTS, sort)
+
+
+def partner_detail_queryset() -> QuerySet[PartnerOrganization]:
+    return PartnerOrganization.objects.select_related("school")
+
+
+def partner_representatives(partner: PartnerOrganization) -> QuerySet[PartnerRepresentative]:
+    return PartnerRepresentative.objects.filter(organization=partner).order_by(
+        "last_name", "first_name", "patronymic", "pk"
+    )

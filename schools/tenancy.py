@@ -70,11 +70,18 @@ class SchoolScopedManager(models.Manager):
     ``SchoolScopedManager("school")`` for a row with a school foreign key,
     ``SchoolScopedManager("pair__school")`` for one that belongs to a school through a parent,
     ``SchoolScopedManager("pk")`` for the School model itself.
+
+    The path lives on the manager's *class*: Django builds the managers of reverse relations
+    (``assessment.ratings``) by subclassing the default manager's class and calling it without
+    arguments, so an instance attribute would be lost there.
     """
 
-    def __init__(self, path: str = "school") -> None:
+    school_path = "school"
+
+    def __init__(self, path: str | None = None) -> None:
         super().__init__()
-        self.school_path = path
+        if path is not None and path != type(self).school_path:
+            self.__class__ = _manager_class_for(path)
 
     def get_queryset(self) -> models.QuerySet:
         current = get_scope()
@@ -90,6 +97,13 @@ class SchoolScopedManager(models.Manager):
         if isinstance(qs, OutOfScopeQuerySet):
             qs.error()
         return qs
+
+
+@functools.cache
+def _manager_class_for(path: str) -> type[SchoolScopedManager]:
+    return type(
+        f"SchoolScopedManager[{path}]", (SchoolScopedManager,), {"school_path": path, "__module__": __name__}
+    )
 
 
 @contextmanager
@@ -109,6 +123,21 @@ def current_school_ids() -> tuple[int, ...] | None:
     if SCOPE_DIMENSION not in current:
         raise ScopeError("No school scope is open.")
     return tuple(current[SCOPE_DIMENSION])
+
+
+def municipality_school_ids(school: School) -> list[int]:
+    """The active schools of ``school``'s municipality, ids only: the reach of network mentoring.
+
+    Network mentoring (a mentor from another school of the municipality) is the one school-side
+    feature that reads beyond the school; its service opens ``school_scope`` over these ids.
+    """
+    from schools.models import School
+
+    with scopes_disabled():
+        ids = School.objects.filter(municipality_id=school.municipality_id, is_active=True).values_list(
+            "pk", flat=True
+        )
+        return sorted({school.pk, *ids})
 
 
 # --- Work contexts: which role, where, the user acts in right now ---------------------------------

@@ -77,3 +77,27 @@ def test_a_scoped_task_runs_inside_the_scope_it_was_queued_with(world):
 def test_a_scoped_task_refuses_to_run_without_a_scope(world):
     with pytest.raises(ScopeError):
         count_staff.delay().get()
+
+
+def test_reverse_relations_through_a_parent_keep_their_path_to_the_school(world):
+    """Django builds reverse managers without arguments; the path must survive that."""
+    from programs.models import DifficultyArea, DifficultyAssessment, DifficultyRating
+
+    with scopes_disabled():
+        assessment = DifficultyAssessment.objects.create(
+            school=world.a.school, staff=world.a.staff, school_year=2026, source="self"
+        )
+        DifficultyRating.objects.create(assessment=assessment, area=DifficultyArea.objects.first(), level=2)
+    with school_scope([world.a.school.pk]):
+        assert [r.level for r in assessment.ratings.all()] == [2]
+    with school_scope([world.b.school.pk]):
+        assert list(assessment.ratings.all()) == []
+    with pytest.raises(ScopeError):
+        list(assessment.ratings.all())
+
+
+def test_search_ignores_the_case_of_cyrillic_letters(world):
+    with school_scope([world.a.school.pk]):
+        assert Staff.objects.filter(last_name__icontains=world.a.marker.lower()).count() == 1
+        assert Staff.objects.filter(last_name__icontains="МАРКЕРОВА").count() == 1
+        assert Staff.objects.filter(last_name__icontains="нет такой").count() == 0

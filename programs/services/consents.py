@@ -1,0 +1,254 @@
+"""Written consents: recording one received, checking its scan, withdrawing it.
+
+A pair may be fixed by order only with every consent in hand (programs/services/pairs.py reads
+them); this module is where they come in and go out. A minor student's consent is valid only from
+the legal guardian, so the guardian's name is required then. Scans hold personal data: only PDF,
+JPEG and PNG are kept (checked by their first bytes, not by the name a browser sent), at most
+10 MB, under a random school-prefixed name, and they are served only through a scoped view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs.models import (
+    OPEN_PAIR_STATUSES,
+    Consent,
+    ConsentKind,
+    MentoringPair,
+    PairEvent,
+    PairMentee,
+    PairStatus,
+    Participant,
+)
+from programs.services.pairs import missing_consents
+
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+
+
+class ConsentError(ValidationError):
+    """A consent cannot be recorded or withdrawn; the message is for the user, in Russian."""
+
+
+# --- Scans ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanType:
+    extension: str
+    content_type: str
+    magic: bytes
+    extensions: frozenset[str]
+
+
+SCAN_TYPES = (
+    ScanType("pdf", "application/pdf", b"%PDF", frozenset({"pdf"})),
+    ScanType("jpg", "image/jpeg", b"\xff\xd8\xff", frozenset({"jpg", "jpeg"})),
+    ScanType("png", "image/png", b"\x89PNG\r\n\x1a\n", frozenset({"png"})),
+)
+CONTENT_TYPES = {t.extension: t.content_type for t in SCAN_TYPES}
+
+
+def validate_scan(upload: UploadedFile) -> ScanType:
+    """The type of an uploaded scan, after checking its size, its name and its first bytes.
+
+    The name alone proves nothing (a text file renamed to .pdf), the first bytes alone would let a
+    PDF be stored as .png; both must agree.
+    """
+    if upload.size is not None and upload.size > MAX_SCAN_BYTES:
+        raise ConsentError(
+            {
+                "scan": [
+                    _("Файл слишком большой (%(size)s МБ). Максимальный размер скана — 10 МБ.")
+                    % {"size": f"{upload.size / (1024 * 1024):.1f}".replace(".", ",")}
+                ]
+            }
+        )
+    if not upload.size:
+        raise ConsentError({"scan": [_("Файл пуст. Выберите скан согласия.")]})
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    expected = next((t for t in SCAN_TYPES if extension in t.extensions), None)
+    if expected is None:
+        raise ConsentError(
+            {
+                "scan": [
+                    _("Можно загрузить только файл PDF, JPEG или PNG (выбран «%(name)s»).") % {"name": name}
+                ]
+            }
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not head.startswith(expected.magic):
+        raise ConsentError(
+            {
+                "scan": [
+                    _(
+                        "Файл «%(name)s» не является файлом %(type)s: его содержимое не совпадает с расширением. "
+                        "Загрузите настоящий скан в формате PDF, JPEG или PNG."
+                    )
+                    % {"name": name, "type": expected.extension.upper()}
+                ]
+            }
+        )
+    return expected
+
+
+# --- Recording and withdrawing -------------------------------------------------------------------
+
+
+def _open_pairs_with(participant: Participant) -> list[MentoringPair]:
+    return list(
+        MentoringPair.objects.filter(
+            Q(mentor=participant) | Q(mentee_links__mentee=participant), status__in=OPEN_PAIR_STATUSES
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _note(pairs: list[MentoringPair], *, actor, description: str) -> None:
+    """Keep the consent change in the history of every open pair of the person."""
+    PairEvent.objects.bulk_create([PairEvent(pair=p, actor=actor, description=description) for p in pairs])
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    participant: Participant,
+    kind: str,
+    received_on: date,
+    given_by_guardian: bool = False,
+    guardian_name: str = "",
+    scan: UploadedFile | None = None,
+    acting_user,
+) -> Consent:
+    """Record a consent received on paper (with its scan, when there is one)."""
+    # One valid consent per person and kind: lock the person so two clicks do not race.
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    errors: dict[str, list[str]] = {}
+    guardian_name = guardian_name.strip()
+    if kind not in ConsentKind.values:
+        errors.setdefault("kind", []).append(_("Выберите вид согласия."))
+    if received_on > timezone.localdate():
+        errors.setdefault("received_on", []).append(_("Дата получения не может быть в будущем."))
+    if participant.needs_guardian_on(received_on):
+        if not given_by_guardian:
+            errors.setdefault("given_by_guardian", []).append(
+                _("%(name)s на дату получения не исполнилось 18 лет: согласие даёт законный представитель.")
+                % {"name": participant.full_name}
+            )
+        if not guardian_name:
+            errors.setdefault("guardian_name", []).append(
+                _("Укажите ФИО законного представителя несовершеннолетнего обучающегося.")
+            )
+    elif given_by_guardian and not guardian_name:
+        errors.setdefault("guardian_name", []).append(_("Укажите ФИО законного представителя."))
+    if scan is not None:
+        try:
+            scan_type = validate_scan(scan)
+        except ConsentError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+        else:
+            scan.name = f"scan.{scan_type.extension}"
+    if not errors and kind in ConsentKind.values:
+        exists = Consent.objects.filter(participant=participant, kind=kind, withdrawn_on__isnull=True)
+        if exists.exists():
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("%(name)s: %(kind)s уже получено. Чтобы заменить его, сначала отметьте отзыв.")
+                % {"name": participant.full_name, "kind": ConsentKind(kind).label}
+            )
+    if errors:
+        raise ConsentError(errors)
+    consent = Consent.objects.create(
+        school_id=participant.school_id,
+        participant=participant,
+        kind=kind,
+        received_on=received_on,
+        given_by_guardian=given_by_guardian,
+        guardian_name=guardian_name if given_by_guardian else "",
+        scan=scan or "",
+        recorded_by=acting_user,
+    )
+    who = (
+        _("%(name)s (от законного представителя: %(guardian)s)")
+        % {"name": participant.full_name, "guardian": consent.guardian_name}
+        if consent.given_by_guardian
+        else participant.full_name
+    )
+    _note(
+        _open_pairs_with(participant),
+        actor=acting_user,
+        description=_("Получено согласие: %(who)s — %(kind)s, от %(date)s.")
+        % {"who": who, "kind": consent.get_kind_display(), "date": received_on.strftime("%d.%m.%Y")},
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(consent: Consent, *, on: date, acting_user) -> Consent:
+    """Mark a consent withdrawn: its pairs show it missing again.
+
+    A pair whose consents were marked collected goes back to draft (the mark is no longer true); a
+    pair fixed by order or working keeps its status, and its history says that the curator must
+    obtain the consent again or end the pair.
+    """
+    consent = Consent.objects.select_for_update(of=("self",)).select_related("participant").get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ConsentError(
+            _("Это согласие уже отозвано %(date)s.") % {"date": consent.withdrawn_on.strftime("%d.%m.%Y")}
+        )
+    if on < consent.received_on:
+        raise ConsentError({"withdrawn_on": [_("Дата отзыва не может быть раньше даты получения согласия.")]})
+    if on > timezone.localdate():
+        raise ConsentError({"withdrawn_on": [_("Дата отзыва не может быть в будущем.")]})
+    consent.withdrawn_on = on
+    consent.save(update_fields=["withdrawn_on"])
+    participant = consent.participant
+    description = _("Отозвано согласие: %(name)s — %(kind)s, с %(date)s.") % {
+        "name": participant.full_name,
+        "kind": consent.get_kind_display(),
+        "date": on.strftime("%d.%m.%Y"),
+    }
+    pairs = _open_pairs_with(participant)
+    locked = (
+        MentoringPair.objects.select_for_update(of=("self",))
+        .filter(pk__in=[p.pk for p in pairs])
+        .select_related("mentor__student")
+        .prefetch_related(
+            Prefetch("mentee_links", queryset=PairMentee.objects.select_related("mentee__student"))
+        )
+        .order_by("pk")
+    )
+    for pair in locked:
+        if pair.status == PairStatus.CONSENTS and missing_consents(pair):
+            pair.status = PairStatus.DRAFT
+            pair.save(update_fields=["status", "updated_at"])
+            PairEvent.objects.create(
+                pair=pair,
+                actor=acting_user,
+                from_status=PairStatus.CONSENTS,
+                to_status=PairStatus.DRAFT,
+                description=description + " " + _("Согласия пары снова собираются."),
+            )
+        elif pair.status in (PairStatus.FIXED, PairStatus.ACTIVE):
+            PairEvent.objects.create(
+                pair=pair,
+                actor=acting_user,
+                description=description
+                + " "
+                + _("Получите согласие заново или прекратите работу пары досрочно."),
+            )
+        else:
+            PairEvent.objects.create(pair=pair, actor=acting_user, description=description)
+    return consent

@@ -1,0 +1,1 @@
+"""Benchmarks: ``bench_*.py`` modules with a ``main() -> int``, run by ``make bench`` (not by pytest)."""
