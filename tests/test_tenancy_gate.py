@@ -28,6 +28,9 @@ GLOBAL_MODELS = {
     "programs.RoleModel": "catalog shared by all schools",
     "programs.MentoringKind": "catalog shared by all schools",
     "programs.DifficultyArea": "catalog shared by all schools",
+    "programs.ProgramTemplate": "library of typical programs shared by all schools",
+    "programs.ProgramTemplateActivity": "part of the shared library of typical programs",
+    "programs.NotificationPreference": "a user's own setting, read only for request.user",
 }
 
 # Modules allowed to lift the scope, and why.

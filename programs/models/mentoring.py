@@ -616,3 +616,36 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.participant}"
+
+
+__all__ = [
+    "OPEN_PAIR_STATUSES",
+    "PARTICIPANT_RELATED",
+    "AssessmentSource",
+    "BurnoutNote",
+    "CatalogEntry",
+    "Consent",
+    "ConsentKind",
+    "DifficultyArea",
+    "DifficultyAssessment",
+    "DifficultyLevel",
+    "DifficultyRating",
+    "EndReason",
+    "MenteeBaseConfirmation",
+    "MentorCompetency",
+    "MentorProfile",
+    "MentorRegistry",
+    "MentoringForm",
+    "MentoringKind",
+    "MentoringPair",
+    "PairEvent",
+    "PairMentee",
+    "PairRequest",
+    "PairSource",
+    "PairStatus",
+    "Participant",
+    "ParticipantKind",
+    "RoleModel",
+    "TrainingStatus",
+    "consent_scan_path",
+]
