@@ -8,5 +8,10 @@ urlpatterns = [
     path("diagnostics/", include("programs.urls_diagnostics")),
     path("mentors/", include("programs.urls_mentors")),
     path("pairs/", include("programs.urls_pairs")),
+    path("programs/", include("programs.urls_programs")),
+    path("journal/", include("programs.urls_journal")),
+    path("routes/", include("programs.urls_routes")),
+    path("roadmap/", include("programs.urls_roadmap")),
+    path("notifications/", include("programs.urls_notifications")),
     path("matching/", include("programs.urls_matching")),
 ]

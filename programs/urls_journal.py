@@ -1,0 +1,3 @@
+"""URLs of the journal area (included by programs/urls.py)."""
+
+urlpatterns: list = []

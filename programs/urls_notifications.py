@@ -1,0 +1,3 @@
+"""URLs of the notifications area (included by programs/urls.py)."""
+
+urlpatterns: list = []
