@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -124,6 +125,27 @@ def page_title(driver) -> str:
     return visible(driver, "h1.page-title").text
 
 
+def gone(element):
+    """Wait condition: ``element`` left the document (the browser loaded a new page).
+
+    Chromium 156 sometimes reports a node of the replaced page as «does not belong to the
+    document» instead of a stale element; both mean the same here.
+    """
+
+    def condition(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error) or "No node with given id" in str(error):
+                return True
+            raise
+        return False
+
+    return condition
+
+
 def submit_login_form(driver, base_url: str, username: str, password: str) -> None:
     """Open the login page, type the credentials and press «Войти»."""
 
@@ -136,7 +158,7 @@ def submit_login_form(driver, base_url: str, username: str, password: str) -> No
     secret.send_keys(password)
     old_body = driver.find_element(By.TAG_NAME, "body")
     driver.find_element(By.CSS_SELECTOR, "[data-testid=login-submit]").click()
-    wait(driver).until(EC.staleness_of(old_body))
+    wait(driver).until(gone(old_body))
 
 
 def login(driver, live_server, username: str, password: str) -> str:

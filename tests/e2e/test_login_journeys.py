@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     asset_problems,
     clickable,
     console_problems,
+    gone,
     login,
     page_title,
     submit_login_form,
@@ -31,11 +32,16 @@ def open_nav_item(browser, label: str) -> str:
     """Click a main-menu link by its text and return the heading of the page it opens."""
     visible(browser, "#mainnav")  # the menu is rendered and expanded at this window width
     link = browser.find_element(
-        By.XPATH, f"//nav//a[contains(@class, 'nav-link')][normalize-space()='{label}']"
+        By.XPATH,
+        f"//nav//a[contains(@class, 'nav-link') or contains(@class, 'dropdown-item')][normalize-space()='{label}']",
     )
+    if not link.is_displayed():  # inside a group: open its dropdown first
+        toggle = link.find_element(By.XPATH, "ancestor::li[contains(@class, 'dropdown')]/button")
+        toggle.click()
+        wait(browser).until(EC.visibility_of(link))
     old_body = browser.find_element(By.TAG_NAME, "body")
     link.click()
-    wait(browser).until(EC.staleness_of(old_body))
+    wait(browser).until(gone(old_body))
     assert browser.find_element(By.XPATH, f"//a[@aria-current='page'][normalize-space()='{label}']")
     return page_title(browser)
 
@@ -43,7 +49,7 @@ def open_nav_item(browser, label: str) -> str:
 def click_and_wait_for_new_page(browser, element) -> None:
     old_body = browser.find_element(By.TAG_NAME, "body")
     element.click()
-    wait(browser).until(EC.staleness_of(old_body))
+    wait(browser).until(gone(old_body))
 
 
 def assert_clean_console(browser) -> None:
