@@ -63,6 +63,7 @@ REGISTRY = NavItem(_("Реестр наставников"), "programs:mentor-re
 PAIRS = NavItem(_("Пары и группы"), "programs:pair-list")
 MATCHING = NavItem(_("Подбор наставников"), "programs:match-school")
 REQUESTS = NavItem(_("Заявления участников"), "programs:request-list")
+BURNOUT = NavItem(_("Профессиональное выгорание"), "programs:burnout-list")
 MY_PAIRS = NavItem(_("Мои пары"), "programs:my-pairs")
 MY_DIAGNOSTICS = NavItem(_("Моя диагностика"), "programs:my-diagnostics")
 MY_MENTOR_PROFILE = NavItem(_("Анкета наставника"), "programs:my-mentor-profile")
@@ -80,7 +81,7 @@ MENU: dict[str, list[NavItem | NavGroup]] = {
     Role.PSYCHOLOGIST: [
         HOME,
         NavGroup(_("Базы"), (STAFF,)),
-        NavGroup(_("Наставничество"), (MENTEE_BASE, DIAGNOSTICS, MENTORS)),
+        NavGroup(_("Наставничество"), (MENTEE_BASE, BURNOUT, DIAGNOSTICS, MENTORS)),
         PAIRS,
     ],
     Role.MENTOR: [HOME, MY_PAIRS, MY_MENTOR_PROFILE, MY_DIAGNOSTICS],

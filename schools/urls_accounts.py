@@ -5,6 +5,21 @@ from django.urls import path, reverse_lazy
 
 from schools.forms import LoginForm, QueuedPasswordResetForm
 
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password through the e-mailed link also lifts a login lock on that account.
+
+    The link proves control of the mailbox, which is what a locked-out user needs to get back in.
+    """
+
+    def form_valid(self, form):
+        from axes.utils import reset
+
+        response = super().form_valid(form)
+        reset(username=form.user.get_username())
+        return response
+
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -33,9 +48,7 @@ urlpatterns = [
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password-reset-done"),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts:password-reset-complete")
-        ),
+        ResetConfirmView.as_view(success_url=reverse_lazy("accounts:password-reset-complete")),
         name="password-reset-confirm",
     ),
     path(

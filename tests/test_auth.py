@@ -398,3 +398,29 @@ def test_throttling_counts_the_client_address_behind_trusted_proxies(
     settings.PROXY_COUNT = proxies
     request = rf.post("/accounts/login/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_setting_a_new_password_by_the_mailed_link_lifts_the_login_lock(client, world, settings):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    settings.AXES_ENABLED = True
+    user = world.a.users["curator"]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"})
+    assert (
+        client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD}).status_code
+        == 429
+    )
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    url = reverse("accounts:password-reset-confirm", kwargs={"uidb64": uid, "token": token})
+    set_url = client.get(url)["Location"]
+    new = "Nov-yj-parol-2026!"
+    assert client.post(set_url, {"new_password1": new, "new_password2": new}).status_code == 302
+    assert not AccessAttempt.objects.filter(username=user.username).exists()
+    assert (
+        client.post(reverse("accounts:login"), {"username": user.username, "password": new}).status_code
+        == 302
+    )

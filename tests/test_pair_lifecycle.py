@@ -131,3 +131,63 @@ def test_a_draft_cannot_jump_to_active(world):
     with scopes_disabled(), pytest.raises(pairs.PairError) as error:
         pairs.start(pair, acting_user=world.a.users["curator"])
     assert "Нельзя перевести пару" in str(error.value)
+
+
+def test_an_order_cannot_rely_on_a_consent_received_after_it(world):
+    school = world.a.school
+    mentor, mentee = f.mentor(school), f.teacher(school)
+    pair = _pair(world, mentor=mentor, mentees=[mentee])
+    for who, kinds in (
+        (mentor, (ConsentKind.MENTOR, ConsentKind.PERSONAL_DATA)),
+        (mentee, (ConsentKind.MENTEE, ConsentKind.PERSONAL_DATA)),
+    ):
+        for kind in kinds:
+            f.consent(who, kind, on=date(2026, 9, 20))
+    with scopes_disabled():
+        pairs.mark_consents_collected(pair, acting_user=world.a.users["curator"])
+        with pytest.raises(pairs.PairError) as error:
+            pairs.fix_by_order(
+                pair, order_number="12-о", order_date=date(2026, 9, 10), acting_user=world.a.users["director"]
+            )
+        assert "не получены согласия" in str(error.value)
+        pairs.fix_by_order(
+            pair, order_number="12-о", order_date=date(2026, 9, 21), acting_user=world.a.users["director"]
+        )
+
+
+def test_students_younger_than_ten_cannot_take_part(world):
+    school = world.a.school
+    with scopes_disabled():
+        form = MentoringForm.objects.get(code="teacher-student")
+    child = f.student(school, birth_date=date(2017, 5, 1))  # 9 years old on 1 September 2026
+    with scopes_disabled(), pytest.raises(pairs.PairError) as error:
+        pairs.create_pair(
+            school=school,
+            mentor=f.mentor(school),
+            mentees=[child],
+            form=form,
+            kind=f.traditional(),
+            start_date=START,
+            planned_end_date=END,
+            acting_user=world.a.users["curator"],
+        )
+    assert "с 10 лет" in str(error.value)
+
+
+def test_a_group_needs_at_least_two_mentees(world):
+    from programs.models import MentoringKind
+
+    with scopes_disabled():
+        group = MentoringKind.objects.get(code="group")
+    with scopes_disabled(), pytest.raises(pairs.PairError) as error:
+        pairs.create_pair(
+            school=world.a.school,
+            mentor=f.mentor(world.a.school),
+            mentees=[f.teacher(world.a.school)],
+            form=f.teacher_form(),
+            kind=group,
+            start_date=START,
+            planned_end_date=END,
+            acting_user=world.a.users["curator"],
+        )
+    assert "не меньше двух" in str(error.value)

@@ -352,11 +352,12 @@ def test_only_the_director_fixes_a_pair_by_order(client, world):
     assert reverse("programs:pair-fix", kwargs={"pk": pair.pk}) in html(
         client.get(reverse("programs:pair-detail", kwargs={"pk": pair.pk}))
     )
-    response = client.post(url, {"order_number": "45-о", "order_date": "2026-09-05"})
+    today = timezone.localdate()  # the consents were received today: the order cannot be older
+    response = client.post(url, {"order_number": "45-о", "order_date": today.isoformat()})
     assert response.status_code == 302
     with scopes_disabled():
         pair.refresh_from_db()
-    assert (pair.status, pair.order_number, pair.order_date) == (PairStatus.FIXED, "45-о", date(2026, 9, 5))
+    assert (pair.status, pair.order_number, pair.order_date) == (PairStatus.FIXED, "45-о", today)
 
 
 def test_fixing_is_refused_while_a_consent_is_missing_and_the_message_names_it(director, world):
@@ -529,13 +530,13 @@ def test_the_history_shows_every_transition(curator, world):
     curator.force_login(world.a.users["director"])
     curator.post(
         reverse("programs:pair-fix", kwargs={"pk": pair.pk}),
-        {"order_number": "7", "order_date": "2026-09-02"},
+        {"order_number": "7", "order_date": timezone.localdate().isoformat()},
     )
     curator.force_login(world.a.users["curator"])
     curator.post(reverse("programs:pair-start", kwargs={"pk": pair.pk}))
     curator.post(
         reverse("programs:pair-end", kwargs={"pk": pair.pk}),
-        {"end_reason": EndReason.MUTUAL, "ended_on": "2026-10-01"},
+        {"end_reason": EndReason.MUTUAL, "ended_on": timezone.localdate().isoformat()},
     )
     with scopes_disabled():
         transitions = list(
@@ -552,7 +553,7 @@ def test_the_history_shows_every_transition(curator, world):
     for text in (
         "черновик → согласия собраны",
         "согласия собраны → закреплена приказом",
-        "Закреплена приказом № 7 от 02.09.2026.",
+        f"Закреплена приказом № 7 от {timezone.localdate():%d.%m.%Y}.",
         "закреплена приказом → работает",
         "работает → прекращена досрочно",
         "Прекращена досрочно: по обоюдному решению.",

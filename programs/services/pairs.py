@@ -51,6 +51,11 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# Students take part in mentoring from the age of 10 (the target model's methodology).
+MIN_STUDENT_AGE = 10
+GROUP_KIND = "group"
+
+
 class PairError(ValidationError):
     """A rule of the pair lifecycle was broken; the message is for the user, in Russian."""
 
@@ -112,9 +117,13 @@ def missing_consents(pair: MentoringPair, *, on: date | None = None) -> list[Mis
     on = on or timezone.localdate()
     needed = required_consents(pair)
     participant_ids = {p.pk for p, _kind in needed}
+    # Valid on that day: received by then and not withdrawn by then (an order cannot rely on a
+    # consent that arrived after it was signed).
     valid = {
         (c.participant_id, c.kind, c.given_by_guardian)
-        for c in Consent.objects.filter(participant_id__in=participant_ids, withdrawn_on__isnull=True)
+        for c in Consent.objects.filter(participant_id__in=participant_ids, received_on__lte=on).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
+        )
     }
     missing = []
     for participant, kind in needed:
@@ -147,6 +156,7 @@ def validate_composition(
     start_date: date,
     planned_end_date: date,
     excluding_pair: MentoringPair | None = None,
+    kind: MentoringKind | None = None,
 ) -> None:
     errors: dict[str, list[str]] = {}
 
@@ -185,6 +195,19 @@ def validate_composition(
         )
     if planned_end_date <= start_date:
         add("planned_end_date", _("Плановое окончание должно быть позже начала."))
+    too_young = [
+        p
+        for p in (mentor, *mentees)
+        if p.student_id is not None and p.student.age_on(start_date) < MIN_STUDENT_AGE
+    ]
+    if too_young:
+        add(
+            "mentees" if mentor not in too_young else "mentor",
+            _("Участниками наставничества могут быть обучающиеся с %(age)s лет: %(names)s.")
+            % {"age": MIN_STUDENT_AGE, "names": ", ".join(map(str, too_young))},
+        )
+    if kind is not None and kind.code == GROUP_KIND and len(mentees) < 2:
+        add("mentees", _("В групповом наставничестве у наставника не меньше двух наставляемых."))
     profile = getattr(mentor, "mentor_profile", None)
     if profile is None:
         add(
@@ -273,6 +296,7 @@ def change_mentees(
         start_date=pair.start_date,
         planned_end_date=pair.planned_end_date,
         excluding_pair=pair,
+        kind=pair.kind,
     )
     before = {link.mentee_id for link in pair.mentee_links.all()}
     after = {m.pk for m in mentees}
