@@ -67,7 +67,8 @@ class PairTermsForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["form"].queryset = staff_mentee_forms()
-        self.fields["kind"].queryset = MentoringKind.objects.filter(is_active=True)
+        # Matching proposes one mentee per pair, so the group kind (two or more mentees) is not offered.
+        self.fields["kind"].queryset = MentoringKind.objects.filter(is_active=True).exclude(code="group")
 
     def clean(self) -> dict:
         data = super().clean()

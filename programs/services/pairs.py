@@ -256,6 +256,7 @@ def create_pair(
         form=form,
         start_date=start_date,
         planned_end_date=planned_end_date,
+        kind=kind,
     )
     pair = MentoringPair.objects.create(
         school=school,
