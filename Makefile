@@ -50,8 +50,11 @@ run: $(STAMP) system-packages-run demo
 	@$(BIN)/python manage.py seed_demo --list-accounts | $(BIN)/python .ci/print-accounts.py
 	@bash .ci/serve $(HOST) $(PORT)
 
+# Two processes by default (the machine size CI runs on); PYTEST_ARGS= runs them in one.
+PYTEST_ARGS ?= -n 2
+
 test: $(STAMP) system-packages-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run

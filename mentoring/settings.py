@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -203,6 +204,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Periodic jobs (one `celery beat` process sends them; times are in TIME_ZONE).
+NASTAVNIK_REMINDERS_HOUR = env.int("NASTAVNIK_REMINDERS_HOUR", default=7)
+if not 0 <= NASTAVNIK_REMINDERS_HOUR <= 23:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("NASTAVNIK_REMINDERS_HOUR must be an hour from 0 to 23.")
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "programs.send_daily_reminders",
+        "schedule": crontab(hour=NASTAVNIK_REMINDERS_HOUR, minute=0),
+        # The job crosses all schools and opens each batch's scope itself (SchoolScopedTask).
+        "kwargs": {"scope_school_ids": None},
+    },
+}
 
 CACHES = {
     "default": (

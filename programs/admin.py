@@ -20,3 +20,33 @@ class MentoringFormAdmin(CatalogAdmin):
 admin.site.register(RoleModel, CatalogAdmin)
 admin.site.register(MentoringKind, CatalogAdmin)
 admin.site.register(DifficultyArea, CatalogAdmin)
+
+
+# --- Program templates (issue 4): the library a curator starts a pair's program from --------------
+
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from programs.models import ProgramTemplate, ProgramTemplateActivity  # noqa: E402
+
+
+class ProgramTemplateActivityInline(admin.TabularInline):
+    model = ProgramTemplateActivity
+    extra = 1
+    fields = ["month", "order", "title", "activity_type", "area", "responsible", "expected_product"]
+    ordering = ["month", "order"]
+
+
+@admin.register(ProgramTemplate)
+class ProgramTemplateAdmin(admin.ModelAdmin):
+    """Platform administrators extend the library; a template is never copied back into programs."""
+
+    list_display = ["title", "form", "role_model", "duration_months", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["form", "is_active"]
+    search_fields = ["title", "code", "situation"]
+    prepopulated_fields = {"code": ["title"]}
+    inlines = [ProgramTemplateActivityInline]
+    fieldsets = [
+        (None, {"fields": ["title", "code", "form", "role_model", "duration_months", "order", "is_active"]}),
+        (_("Содержание"), {"fields": ["situation", "goal", "expected_results", "directions"]}),
+    ]

@@ -63,6 +63,11 @@ REGISTRY = NavItem(_("Реестр наставников"), "programs:mentor-re
 PAIRS = NavItem(_("Пары и группы"), "programs:pair-list")
 MATCHING = NavItem(_("Подбор наставников"), "programs:match-school")
 REQUESTS = NavItem(_("Заявления участников"), "programs:request-list")
+PROGRAMS = NavItem(_("Программы наставничества"), "programs:program-list")
+ROUTES = NavItem(_("ИОМ педагогов"), "programs:route-list")
+ROADMAP = NavItem(_("Дорожная карта"), "programs:roadmap")
+MY_PROGRAMS = NavItem(_("Мои программы"), "programs:my-programs")
+MY_ROUTE = NavItem(_("Мой ИОМ"), "programs:my-route")
 BURNOUT = NavItem(_("Профессиональное выгорание"), "programs:burnout-list")
 MY_PAIRS = NavItem(_("Мои пары"), "programs:my-pairs")
 MY_DIAGNOSTICS = NavItem(_("Моя диагностика"), "programs:my-diagnostics")
@@ -70,22 +75,27 @@ MY_MENTOR_PROFILE = NavItem(_("Анкета наставника"), "programs:my
 
 BASES = NavGroup(_("Базы"), (STAFF, STUDENTS, PARTNERS))
 MENTORING = NavGroup(_("Наставничество"), (MENTEE_BASE, DIAGNOSTICS, MENTORS, REGISTRY))
-PAIRING = NavGroup(_("Пары"), (PAIRS, MATCHING, REQUESTS))
+PAIRING = NavGroup(_("Пары и программы"), (PAIRS, MATCHING, PROGRAMS, REQUESTS))
+PLANNING = NavGroup(_("Планирование"), (ROADMAP, ROUTES))
 
 MENU: dict[str, list[NavItem | NavGroup]] = {
     Role.ADMIN: [HOME, SCHOOLS, ADMIN],
     Role.REGIONAL_METHODIST: [HOME, SCHOOLS],
     Role.MUNICIPAL_METHODIST: [HOME, SCHOOLS],
-    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING],
-    Role.CURATOR: [HOME, BASES, MENTORING, PAIRING],
+    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING, PLANNING],
+    Role.CURATOR: [HOME, BASES, MENTORING, PAIRING, PLANNING],
     Role.PSYCHOLOGIST: [
         HOME,
         NavGroup(_("Базы"), (STAFF,)),
         NavGroup(_("Наставничество"), (MENTEE_BASE, BURNOUT, DIAGNOSTICS, MENTORS)),
-        PAIRS,
+        NavGroup(_("Пары и программы"), (PAIRS, PROGRAMS, ROUTES)),
     ],
-    Role.MENTOR: [HOME, MY_PAIRS, MY_MENTOR_PROFILE, MY_DIAGNOSTICS],
-    Role.MENTEE: [HOME, MY_PAIRS, MY_DIAGNOSTICS],
+    Role.MENTOR: [
+        HOME,
+        NavGroup(_("Моё наставничество"), (MY_PAIRS, MY_PROGRAMS)),
+        NavGroup(_("Мои анкеты"), (MY_MENTOR_PROFILE, MY_DIAGNOSTICS, MY_ROUTE)),
+    ],
+    Role.MENTEE: [HOME, NavGroup(_("Моё наставничество"), (MY_PAIRS, MY_PROGRAMS)), MY_DIAGNOSTICS, MY_ROUTE],
 }
 
 

@@ -571,7 +571,8 @@ class Notification(models.Model):
         verbose_name = _("уведомление")
         verbose_name_plural = _("уведомления")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        # The reminder job looks events up by key across users; the badge counts a user's unread ones.
+        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["event_key"])]
         constraints = [
             models.UniqueConstraint(fields=["user", "event_key"], name="notification_once_per_event")
         ]

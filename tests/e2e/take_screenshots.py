@@ -9,7 +9,23 @@ demo account per role (password «demo»). Writes to OUTDIR:
     login.png, login-error.png, home-<role>.png for the eight roles, staff-list.png,
     staff-detail.png (curator), school-list.png, school-detail.png (municipal methodist),
     switcher.png (the multi-role account ``multi`` with the role switcher open),
-    home-curator-mobile.png (390 px wide)
+    home-curator-mobile.png (390 px wide), and the mentoring screens:
+
+    mentor:   my-pairs-mentor, my-pair-mentor, request-form, my-pair-request, my-mentor-profile
+    mentee:   my-pairs-mentee, my-pair-mentee, my-diagnostics
+    curator:  import-staff (empty), import-students-preview, student-list, student-detail,
+              partner-list, partner-detail, mentee-base, diagnostics-list, diagnostics-profile,
+              mentor-list, mentor-detail, mentor-create, mentor-registry-curator, matching-school,
+              matching-mentee, pair-list, request-list, pair-detail-active (with the mentor's
+              request), pair-detail-mobile and pair-detail-draft (a demo draft), consent-form,
+              pair-create, pair-detail-student (a minor mentee), consent-form-minor
+    director: mentor-registry-director (sent for approval), pair-fix (the demo draft, once the
+              curator has recorded its missing consents)
+    consent-adult.pdf, consent-minor.pdf and their first pages as PNG (pdftoppm -r 70)
+
+The curator's part imports students and partners from CSV files (the demo has none), adds a
+mentor, composes the mentor registry and creates a draft «учитель – ученик» pair; the mentor files
+a request. All of it goes to the throwaway database.
 
 Long pages are captured whole: the window is made as tall as the document before the shot.
 Browser-console problems (CSP violations, JavaScript errors) are printed at the end and make the
@@ -19,6 +35,7 @@ exit status 1.
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import json
 import os
 import shutil
@@ -28,6 +45,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -35,12 +53,14 @@ if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from tests.e2e.conftest import (  # noqa: E402
     CHROMEDRIVER,
     CHROMIUM,
     clickable,
     console_problems,
+    gone,
     login,
     make_chrome,
     submit_login_form,
@@ -152,9 +172,10 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 class Shooter:
-    def __init__(self, driver, outdir: Path) -> None:
+    def __init__(self, driver, outdir: Path, workdir: Path) -> None:
         self.driver = driver
         self.outdir = outdir
+        self.workdir = workdir
         self.problems: list[str] = []
 
     def set_viewport(self, width: int, height: int) -> None:
@@ -186,6 +207,49 @@ class Shooter:
     def go(self, path: str) -> None:
         self.driver.get(f"{BASE_URL}{path}")
         visible(self.driver, "main")
+
+    def click(self, target) -> None:
+        """Click a link or button (an element or a CSS selector) and wait for the next page."""
+        driver = self.driver
+        element = clickable(driver, target) if isinstance(target, str) else target
+        # Scroll at once: Bootstrap's smooth scrolling would still be moving the page at the click.
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+        old_body = driver.find_element(By.TAG_NAME, "body")
+        element.click()
+        WebDriverWait(driver, 10, poll_frequency=0.05).until(gone(old_body))
+        visible(driver, "main")
+
+    def set_value(self, element, value: str) -> None:
+        """Set an input from script (date inputs take ISO dates whatever the locale)."""
+        self.driver.execute_script("arguments[0].value = arguments[1]", element, value)
+
+    def download(self, path: str, name: str) -> Path:
+        """Fetch a page with the browser's session (a PDF the browser would only download)."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        cookies = "; ".join(f"{c['name']}={c['value']}" for c in self.driver.get_cookies())
+        request = urllib.request.Request(f"{BASE_URL}{path}", headers={"Cookie": cookies})
+        with opener.open(request, timeout=60) as response:
+            target = self.outdir / name
+            target.write_bytes(response.read())
+        log(f"  {target}")
+        if shutil.which("pdftoppm") and name.endswith(".pdf"):
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "70",
+                    "-f",
+                    "1",
+                    "-l",
+                    "2",
+                    str(target),
+                    str(target.with_suffix("")),
+                ],
+                check=True,
+            )
+        return target
 
     def shot(self, name: str, *, full_page: bool = True) -> None:
         driver = self.driver
@@ -239,6 +303,205 @@ def take_all(shooter: Shooter, accounts: dict[str, str]) -> None:
     time.sleep(0.3)  # the dropdown fades in
     shooter.shot("switcher", full_page=False)
 
+    take_mentoring(shooter, accounts)
+
+
+# --- The mentoring screens ---------------------------------------------------------------------------
+
+
+def _csv(shooter: Shooter, name: str, rows: list[str]) -> Path:
+    path = shooter.workdir / name
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _birthday(years: int, days: int = 40) -> str:
+    return (date.today() - timedelta(days=365 * years + days)).strftime("%d.%m.%Y")
+
+
+STUDENT_ROWS = [
+    "Фамилия;Имя;Отчество;Дата рождения;Класс;Законный представитель;Телефон представителя;E-mail представителя;Обучается",
+    f"Смирнов;Артём;Игоревич;{_birthday(14)};8Б;Смирнова Ольга Викторовна;+7 912 345-67-89;smirnova@mail.ru;да",
+    f"Ковалёва;Полина;Андреевна;{_birthday(15, 200)};9А;Ковалёв Андрей Петрович;+7 912 111-22-33;;да",
+    f"Лебедев;Максим;;{_birthday(16, 10)};10А;;;;да",
+    f"Орлова;Виктория;Сергеевна;{_birthday(9, 100)};3В;Орлова Наталья Ивановна;+7 900 765-43-21;;да",
+    f"Фёдоров;Кирилл;Олегович;{_birthday(18, 120)};11Б;;;;да",
+]
+PARTNER_ROWS = [
+    "Наименование;Вид;ИНН;Адрес;Телефон;E-mail;Сайт;Соглашение о сотрудничестве",
+    "ООО «Уралмаш-Сервис»;предприятие, организация;6673123456;г. Екатеринбург, ул. Ленина, 1;+7 343 123-45-67;"
+    "info@uralmash.ru;uralmash.ru;№ 12 от 01.09.2024",
+    "ФГАОУ ВО «Уральский федеральный университет»;вуз;6661014613;г. Екатеринбург, ул. Мира, 19;;;urfu.ru;"
+    "№ 3 от 15.01.2025",
+    "Центр детского творчества «Радуга»;учреждение культуры, спорта;;;+7 343 222-33-44;raduga@mail.ru;;",
+]
+
+
+def take_mentoring(shooter: Shooter, accounts: dict[str, str]) -> None:
+    driver = shooter.driver
+
+    # The mentor: own pairs, one open pair, a request to be released.
+    shooter.login(accounts["mentor"])
+    shooter.go("/pairs/my/")
+    shooter.shot("my-pairs-mentor")
+    open_pair = driver.find_element(
+        By.XPATH,
+        "//ul[@data-testid='my-pairs']/li[.//span[contains(@class, 'badge')][normalize-space()='работает']]//a",
+    )
+    shooter.click(open_pair)
+    shooter.shot("my-pair-mentor")
+    shooter.click("[data-testid=request-link]")
+    driver.find_element(By.NAME, "reason").send_keys(
+        "Со следующей четверти у меня классное руководство в двух классах, не успеваю проводить встречи."
+    )
+    shooter.shot("request-form")
+    shooter.click("[data-testid=request-form] [type=submit]")
+    shooter.shot("my-pair-request")
+    shooter.go("/mentors/me/")
+    shooter.shot("my-mentor-profile")
+
+    # The mentee: own pairs and the self-diagnostics.
+    shooter.login(accounts["mentee"])
+    shooter.go("/pairs/my/")
+    shooter.shot("my-pairs-mentee")
+    links = driver.find_elements(By.CSS_SELECTOR, "[data-testid=my-pairs] a")
+    if links:
+        shooter.click(links[0])
+        shooter.shot("my-pair-mentee")
+    shooter.go("/diagnostics/my/")
+    shooter.shot("my-diagnostics")
+
+    # The curator: registries and imports.
+    shooter.login(accounts["curator"])
+    shooter.go("/import/staff/")
+    shooter.shot("import-staff")
+    shooter.go("/import/students/")
+    driver.find_element(By.NAME, "file").send_keys(str(_csv(shooter, "students.csv", STUDENT_ROWS)))
+    shooter.click("[data-testid=import-check]")
+    shooter.shot("import-students-preview")
+    shooter.click("[data-testid=import-confirm]")
+    shooter.shot("student-list")
+    shooter.click(driver.find_element(By.PARTIAL_LINK_TEXT, "Смирнов"))
+    shooter.shot("student-detail")
+    shooter.go("/import/partners/")
+    driver.find_element(By.NAME, "file").send_keys(str(_csv(shooter, "partners.csv", PARTNER_ROWS)))
+    shooter.click("[data-testid=import-check]")
+    shooter.click("[data-testid=import-confirm]")
+    shooter.shot("partner-list")
+    shooter.click(driver.find_element(By.PARTIAL_LINK_TEXT, "Уралмаш"))
+    shooter.shot("partner-detail")
+
+    # The mentee base and the diagnostics.
+    shooter.go("/diagnostics/mentee-base/")
+    shooter.shot("mentee-base")
+    waiting = {
+        a.text
+        for a in driver.find_elements(
+            By.CSS_SELECTOR, "[data-testid=mentee-base-table] tbody td:first-child a"
+        )
+    }
+    shooter.go("/diagnostics/")
+    shooter.shot("diagnostics-list")
+    shooter.click(
+        driver.find_element(
+            By.XPATH,
+            "//table[@data-testid='diagnostics-table']//tr[.//span[contains(@class, 'badge')]]//td[1]/a",
+        )
+    )
+    shooter.shot("diagnostics-profile")
+
+    # The mentor base: the list, a card, a new mentor with free places (the demo mentors are busy).
+    shooter.go("/mentors/")
+    shooter.shot("mentor-list")
+    shooter.click(driver.find_element(By.CSS_SELECTOR, "[data-testid=mentor-table] tbody a"))
+    shooter.shot("mentor-detail")
+    shooter.go("/mentors/new/")
+    shooter.shot("mentor-create")
+    person = Select(driver.find_element(By.NAME, "staff"))
+    new_mentor = next(name for o in person.options[1:] if (name := o.text.split(" (")[0]) not in waiting)
+    person.select_by_visible_text(
+        next(o.text for o in person.options if o.text.startswith(f"{new_mentor} ("))
+    )
+    capacity = driver.find_element(By.NAME, "capacity")
+    capacity.clear()
+    capacity.send_keys("3")
+    shooter.click("[data-testid=mentor-save]")
+
+    # The registry of the school year: composed and sent to the director.
+    shooter.go("/mentors/registry/")
+    for checkbox in driver.find_elements(By.CSS_SELECTOR, "[data-testid=registry-form] input[type=checkbox]"):
+        if not checkbox.is_selected():
+            checkbox.click()
+    shooter.click("[data-testid=registry-save]")
+    shooter.shot("mentor-registry-curator")
+    shooter.click("[data-testid=registry-submit]")
+
+    # Matching.
+    shooter.go("/matching/")
+    shooter.shot("matching-school")
+    candidates = driver.find_elements(By.CSS_SELECTOR, "[data-testid=waiting-table] tbody .btn")
+    if candidates:
+        shooter.click(candidates[0])
+        shooter.shot("matching-mentee")
+
+    # Pairs: the list, an active pair (with the mentor's request), a draft and its consent form.
+    shooter.go("/pairs/")
+    shooter.shot("pair-list")
+    shooter.go("/pairs/requests/")
+    shooter.shot("request-list")
+    shooter.click("[data-testid=request-review]")
+    shooter.shot("pair-detail-active")
+    shooter.login(accounts["curator"], width=MOBILE_WIDTH)
+    shooter.go("/pairs/?status=draft")
+    draft_url = driver.find_element(By.CSS_SELECTOR, "[data-testid=pair-table] tbody a").get_attribute("href")
+    driver.get(draft_url)
+    shooter.shot("pair-detail-mobile")
+    shooter.login(accounts["curator"])
+    driver.get(draft_url)
+    visible(driver, "main")
+    shooter.shot("pair-detail-draft")
+    shooter.click("[data-testid=consent-record]")
+    shooter.shot("consent-form")
+    # Record the draft's missing consents (today, no scan) so that the director has a pair to fix.
+    shooter.click("[data-testid=consent-save]")
+    while records := driver.find_elements(By.CSS_SELECTOR, "[data-testid=consent-record]"):
+        shooter.click(records[0])
+        shooter.click("[data-testid=consent-save]")
+    shooter.click("[data-testid=consents-collected]")
+
+    # A draft «учитель – ученик» pair of the new mentor and a minor: the form, the card, the PDFs.
+    shooter.go("/pairs/new/")
+    shooter.shot("pair-create")
+    form_select = Select(driver.find_element(By.NAME, "form"))
+    form_id = next(o.get_attribute("value") for o in form_select.options if o.text == "учитель – ученик")
+    shooter.go(f"/pairs/new/?form={form_id}")
+    Select(driver.find_element(By.NAME, "kind")).select_by_index(1)
+    shooter.set_value(driver.find_element(By.NAME, "planned_end_date"), f"{date.today().year + 1}-05-31")
+    mentor = Select(driver.find_element(By.NAME, "mentor"))
+    mentor.select_by_visible_text(
+        next(o.text for o in mentor.options if o.text.startswith(f"{new_mentor} —"))
+    )
+    mentees = Select(driver.find_element(By.NAME, "mentees"))
+    mentees.select_by_visible_text(
+        next(o.text for o in mentees.options if o.text.startswith("Смирнов Артём"))
+    )
+    shooter.click("[data-testid=pair-save]")
+    shooter.shot("pair-detail-student")
+    forms = [a.get_attribute("href") for a in driver.find_elements(By.PARTIAL_LINK_TEXT, "Бланк")]
+    records = driver.find_elements(By.CSS_SELECTOR, "[data-testid=consent-record]")
+    shooter.download(forms[0].removeprefix(BASE_URL), "consent-adult.pdf")  # the mentor, a teacher
+    shooter.download(forms[-1].removeprefix(BASE_URL), "consent-minor.pdf")  # the student's personal data
+    shooter.click(records[-1])
+    shooter.shot("consent-form-minor")
+
+    # The director: the registry to approve and the draft, its consents now collected, to fix by order.
+    shooter.login(accounts["director"])
+    shooter.go("/mentors/registry/")
+    shooter.shot("mentor-registry-director")
+    driver.get(draft_url)
+    shooter.click("[data-testid=pair-fix]")
+    shooter.shot("pair-fix")
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -266,7 +529,7 @@ def main() -> int:
         log("Accounts: " + ", ".join(f"{role}={login}" for role, login in accounts.items()))
         server = start_server(env, workdir / "runserver.log")
         driver = make_chrome(workdir / "chromium-profile", window_size=f"{WIDTH},{HEIGHT}")
-        shooter = Shooter(driver, outdir)
+        shooter = Shooter(driver, outdir, workdir)
         take_all(shooter, accounts)
     finally:
         if driver is not None:
