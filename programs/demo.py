@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from programs.models import (
+    ActivityStatus,
     Consent,
     ConsentKind,
     DifficultyArea,
@@ -31,6 +34,10 @@ from programs.models import (
     PairStatus,
     Participant,
     ParticipantKind,
+    PersonalizedProgram,
+    PlanActivity,
+    ProgramStatus,
+    ProgramTemplate,
     RoleModel,
     TrainingStatus,
 )
@@ -74,6 +81,7 @@ class MentoringSeed:
     mentors: int = 0
     pairs: Counter = field(default_factory=Counter)
     assessments: int = 0
+    programs: int = 0
 
 
 def _is_teaching(staff: Staff) -> bool:
@@ -297,7 +305,78 @@ def seed_mentoring(
                     )
     _create(PairMentee, mentee_rows, ids=False)
     _create(PairEvent, event_rows, ids=False)
+    result.programs = _seed_programs([row[0] for row in pair_rows], reference_date=reference_date)
     # One valid consent per person and kind, even when a mentor has several pairs.
     unique = {(c.participant_id, c.kind): c for c in consent_rows}
     _create(Consent, list(unique.values()), ids=False)
     return result
+
+
+PROGRAM_STATUS_OF_PAIR = {
+    PairStatus.FIXED: ProgramStatus.APPROVED,
+    PairStatus.ACTIVE: ProgramStatus.IN_PROGRESS,
+    PairStatus.COMPLETED: ProgramStatus.COMPLETED,
+    PairStatus.ENDED_EARLY: ProgramStatus.ENDED_EARLY,
+}
+
+
+def _seed_programs(pairs: Sequence[MentoringPair], *, reference_date: date) -> int:
+    """A program from the first-year template for every pair fixed by order, with a realistic plan.
+
+    Activities due before the reference date are mostly done (some overdue stay planned); a
+    completed program has everything done and both reports; an ended one keeps the pair's reason.
+    """
+    template = ProgramTemplate.objects.filter(code="young-specialist-first-year").first()
+    if template is None:  # the library comes from a data migration
+        return 0
+    steps = list(template.activities.all())
+    programs, activities = [], []
+    for pair in pairs:
+        status = PROGRAM_STATUS_OF_PAIR.get(pair.status)
+        if status is None:
+            continue
+        rng = random.Random(f"program-{pair.school_id}-{pair.start_date}-{pair.mentor_id}")
+        program = PersonalizedProgram(
+            school_id=pair.school_id,
+            pair=pair,
+            template=template,
+            title=template.title,
+            goal=template.goal,
+            expected_results=template.expected_results,
+            directions=template.directions,
+            start_date=pair.start_date,
+            end_date=pair.start_date + relativedelta(months=template.duration_months),
+            status=status,
+            ended_on=pair.ended_on,
+            end_reason=pair.end_reason,
+        )
+        if status == ProgramStatus.COMPLETED:
+            program.mentor_report = "План выполнен полностью; наставляемый самостоятельно планирует уроки."
+            program.mentee_reflection = (
+                "Стало спокойнее на уроках, научилась выстраивать работу с родителями."
+            )
+        programs.append(program)
+        for step in steps:
+            due = pair.start_date + relativedelta(months=step.month - 1, days=14)
+            done = status == ProgramStatus.COMPLETED or (
+                status in (ProgramStatus.IN_PROGRESS, ProgramStatus.ENDED_EARLY)
+                and due < reference_date
+                and rng.random() < 0.8
+            )
+            activities.append(
+                PlanActivity(
+                    program=program,
+                    order=step.order,
+                    title=step.title,
+                    activity_type=step.activity_type,
+                    due_date=due,
+                    responsible=step.responsible,
+                    area_id=step.area_id,
+                    status=ActivityStatus.DONE if done else ActivityStatus.PLANNED,
+                    done_on=min(due, reference_date) if done else None,
+                    evidence_note=step.expected_product if done else "",
+                )
+            )
+    _create(PersonalizedProgram, programs)
+    _create(PlanActivity, activities, ids=False)
+    return len(programs)

@@ -980,6 +980,7 @@ class SeedResult:
     mentors: int = 0
     pairs: int = 0
     assessments: int = 0
+    programs: int = 0
 
     @property
     def message(self) -> str:
@@ -997,7 +998,8 @@ class SeedResult:
             f"муниципалитетов: {self.municipalities}, "
             f"образовательных организаций: {sum(self.schools.values())} ({kinds}), "
             f"педагогических работников: {self.staff}, наставников в базах: {self.mentors}, "
-            f"наставнических пар: {self.pairs}, диагностик затруднений: {self.assessments}, "
+            f"наставнических пар: {self.pairs}, программ: {self.programs}, "
+            f"диагностик затруднений: {self.assessments}, "
             f"учётных записей: {self.accounts} "
             f"(пароль у всех — «{DEMO_PASSWORD}»).\n"
             "Список учётных записей: manage.py seed_demo --list-accounts"
@@ -1152,6 +1154,7 @@ def _write(plan: DemoPlan) -> SeedResult:
         mentors=mentoring.mentors,
         pairs=sum(mentoring.pairs.values()),
         assessments=mentoring.assessments,
+        programs=mentoring.programs,
     )
 
 
