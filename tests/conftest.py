@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 
 import pytest
@@ -70,8 +71,25 @@ def _school_place(school: School, tag: str) -> Place:
     return place
 
 
+def ensure_catalogs() -> None:
+    """Put back the catalogs and the program library that data migrations load.
+
+    Transactional tests (live server, real worker) empty every table when they end, data
+    migrations' rows included; a later test in the same process would then find no forms.
+    """
+    from django.apps import apps
+
+    from programs.models import MentoringForm, ProgramTemplate
+
+    if not MentoringForm.objects.exists():
+        importlib.import_module("programs.migrations.0003_catalogs").load(apps, None)
+    if not ProgramTemplate.objects.exists():
+        importlib.import_module("programs.migrations.0005_program_templates").load(apps, None)
+
+
 @pytest.fixture
 def world(db) -> World:
+    ensure_catalogs()
     with scopes_disabled():
         mun1 = MunicipalityFactory(code="mun-one", name="Первый район")
         mun2 = MunicipalityFactory(code="mun-two", name="Второй район")

@@ -9,7 +9,8 @@ demo account per role (password «demo»). Writes to OUTDIR:
     login.png, login-error.png, home-<role>.png for the eight roles, staff-list.png,
     staff-detail.png (curator), school-list.png, school-detail.png (municipal methodist),
     switcher.png (the multi-role account ``multi`` with the role switcher open),
-    home-curator-mobile.png (390 px wide), and the mentoring screens:
+    home-curator-mobile.png (390 px wide), home-curator-1100.png (the header of a small laptop),
+    and the mentoring screens:
 
     mentor:   my-pairs-mentor, my-pair-mentor, request-form, my-pair-request, my-mentor-profile
     mentee:   my-pairs-mentee, my-pair-mentee, my-diagnostics
@@ -84,6 +85,7 @@ ROLES = [
 MULTI_LOGIN = "multi"
 WIDTH, HEIGHT = 1366, 900
 MOBILE_WIDTH = 390
+NARROW_WIDTH = 1100
 MAX_HEIGHT = 10000
 SEED_DEMO_ATTEMPTS = 10
 SEED_DEMO_RETRY_SECONDS = 60
@@ -290,6 +292,9 @@ def take_all(shooter: Shooter, accounts: dict[str, str]) -> None:
             shooter.shot("staff-detail")
             shooter.login(accounts[role], width=MOBILE_WIDTH)
             shooter.shot("home-curator-mobile")
+            # A small laptop: the longest menu and the work context must still fit one header line.
+            shooter.login(accounts[role], width=NARROW_WIDTH)
+            shooter.shot("home-curator-1100", full_page=False)
         if role == "municipal_methodist":
             shooter.go("/schools/")
             shooter.shot("school-list")
@@ -517,6 +522,7 @@ def main() -> int:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{workdir / 'demo.sqlite3'}",
+        "DJANGO_MEDIA_ROOT": str(workdir / "media"),  # imports keep the previewed file there
         "AXES_ENABLED": "0",
         "DJANGO_DEBUG": "1",
         "PYTHONUNBUFFERED": "1",

@@ -202,7 +202,6 @@ def edit_draft(browser, today) -> None:
 
 def record_consents(browser, today) -> None:
     assert visible(browser, "[data-testid=missing-badge]").text == "не хватает: 4"
-    assert visible(browser, "[data-testid=pair-actions]")
     assert not browser.find_element(By.CSS_SELECTOR, "[data-testid=consents-collected]").is_enabled()
     recorded = []
     for _ in range(4):
