@@ -191,3 +191,30 @@ def test_a_group_needs_at_least_two_mentees(world):
             acting_user=world.a.users["curator"],
         )
     assert "не меньше двух" in str(error.value)
+
+
+def test_a_pair_with_an_unfinished_program_cannot_be_completed(world):
+    from programs.models import PersonalizedProgram, ProgramStatus
+
+    pair = _pair(world)
+    with scopes_disabled():
+        pair.status = PairStatus.ACTIVE
+        pair.save(update_fields=["status"])
+        program = PersonalizedProgram.objects.create(
+            school=world.a.school,
+            pair=pair,
+            title="План",
+            goal="Цель",
+            expected_results="Результат",
+            start_date=START,
+            end_date=END,
+            status=ProgramStatus.IN_PROGRESS,
+        )
+        with pytest.raises(pairs.PairError) as error:
+            pairs.complete(pair, acting_user=world.a.users["curator"])
+        assert "Программа пары ещё не выполнена" in str(error.value)
+        program.status = ProgramStatus.COMPLETED
+        program.save(update_fields=["status"])
+        pairs.complete(pair, acting_user=world.a.users["curator"])
+        pair.refresh_from_db()
+        assert pair.status == PairStatus.COMPLETED

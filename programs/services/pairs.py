@@ -37,6 +37,8 @@ from programs.models import (
     PairStatus,
     Participant,
     ParticipantKind,
+    PersonalizedProgram,
+    ProgramStatus,
     RoleModel,
 )
 from schools.models import School
@@ -381,6 +383,16 @@ def start(pair: MentoringPair, *, acting_user) -> MentoringPair:
 @transaction.atomic
 def complete(pair: MentoringPair, *, acting_user, on: date | None = None, comment: str = "") -> MentoringPair:
     pair = _locked(pair, PairStatus.COMPLETED)
+    program = PersonalizedProgram.objects.filter(pair=pair).first()
+    if program is not None and program.status != ProgramStatus.COMPLETED:
+        # «Completed» means the plan was done; a pair whose program stops short ends early instead.
+        raise PairError(
+            _(
+                "Программа пары ещё не выполнена (статус: «%(status)s»). Сначала завершите программу "
+                "или прекратите работу пары досрочно с указанием причины."
+            )
+            % {"status": ProgramStatus(program.status).label}
+        )
     pair.ended_on = on or timezone.localdate()
     pair.end_comment = comment
     _set_status(
