@@ -21,7 +21,6 @@ files already written to the storage are removed again when anything fails.
 
 from __future__ import annotations
 
-import codecs
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programs.models import (
     ActivityStatus,
@@ -41,11 +41,11 @@ from programs.models import (
     PlanActivity,
 )
 from programs.services.programs import set_activity_status
+from schools import uploads
 
 EDIT_WINDOW = timedelta(days=7)
 MAX_FILES = 5
 MAX_FILE_BYTES = 10 * 1024 * 1024
-_ZIP = b"PK\x03\x04"
 
 
 class JournalError(ValidationError):
@@ -55,57 +55,22 @@ class JournalError(ValidationError):
 # --- Attachments ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FileType:
-    """An accepted kind of attachment: its extensions and how its content is recognised."""
-
-    label: str
-    content_type: str
-    extensions: tuple[str, ...]  # the first one names the stored file
-    magic: bytes | None = None  # None: a text file, recognised by decoding it as UTF-8
-
-
+# Office files are recognised by their zip signature alone here: attachments were never opened deeper.
 FILE_TYPES = (
-    FileType("PDF", "application/pdf", ("pdf",), b"%PDF-"),
-    FileType(
-        "DOCX",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ("docx",),
-        _ZIP,
-    ),
-    FileType("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",), _ZIP),
-    FileType(
-        "PPTX",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ("pptx",),
-        _ZIP,
-    ),
-    FileType("JPEG", "image/jpeg", ("jpg", "jpeg"), b"\xff\xd8\xff"),
-    FileType("PNG", "image/png", ("png",), b"\x89PNG\r\n\x1a\n"),
-    FileType("TXT", "text/plain; charset=utf-8", ("txt",)),
+    uploads.PDF,
+    uploads.DOCX.magic_only(),
+    uploads.XLSX.magic_only(),
+    uploads.PPTX.magic_only(),
+    uploads.JPEG,
+    uploads.PNG,
+    uploads.TXT,
 )
-ACCEPT = ",".join(sorted(f".{ext}" for t in FILE_TYPES for ext in t.extensions))
-
-
-def _size_label(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
-
-
-def _is_utf8_text(upload: UploadedFile) -> bool:
-    """The whole file decodes as UTF-8 and holds no NUL byte (which no text file has)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    upload.seek(0)
-    try:
-        for chunk in upload.chunks():
-            if b"\x00" in chunk:
-                return False
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    finally:
-        upload.seek(0)
-    return True
+ACCEPT = ",".join(sorted(uploads.accept(FILE_TYPES).split(",")))
+_MESSAGES = uploads.UploadMessages(
+    extension=gettext_lazy(
+        "Файл «%(name)s» не принят: можно прикрепить PDF, DOCX, XLSX, PPTX, JPEG, PNG или текстовый файл TXT."
+    )
+)
 
 
 def clean_file_name(name: str | None) -> str:
@@ -118,49 +83,27 @@ def clean_file_name(name: str | None) -> str:
     return base
 
 
-def validate_attachment(upload: UploadedFile) -> FileType:
-    """The type of one uploaded file, after checking its size, its extension and its content.
+def validate_attachment(upload: UploadedFile) -> uploads.FileKind:
+    """The kind of one uploaded file, after checking its size, its extension and its content.
 
-    Neither the name nor the first bytes alone prove anything (a program renamed to .pdf, a PDF
-    sent as .png); both must agree. The message names the file, so that among five the user
-    knows which one to replace.
+    The message names the file as the user will see it, so that among five they know which one
+    to replace.
     """
-    name = clean_file_name(upload.name)
-    if upload.size is not None and upload.size > MAX_FILE_BYTES:
-        raise JournalError(
-            _("Файл «%(name)s» слишком большой (%(size)s МБ): каждый файл — не больше 10 МБ.")
-            % {"name": name, "size": _size_label(upload.size)}
+    try:
+        return uploads.check_upload(
+            upload,
+            kinds=FILE_TYPES,
+            max_bytes=MAX_FILE_BYTES,
+            name=clean_file_name(upload.name),
+            messages=_MESSAGES,
         )
-    if not upload.size:
-        raise JournalError(_("Файл «%(name)s» пуст.") % {"name": name})
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    expected = next((t for t in FILE_TYPES if extension in t.extensions), None)
-    if expected is None:
-        raise JournalError(
-            _(
-                "Файл «%(name)s» не принят: можно прикрепить PDF, DOCX, XLSX, PPTX, JPEG, PNG "
-                "или текстовый файл TXT."
-            )
-            % {"name": name}
-        )
-    if expected.magic is None:
-        matches = _is_utf8_text(upload)
-    else:
-        upload.seek(0)
-        matches = upload.read(len(expected.magic)) == expected.magic
-        upload.seek(0)
-    if not matches:
-        raise JournalError(
-            _("Файл «%(name)s» не является файлом %(type)s: его содержимое не совпадает с расширением.")
-            % {"name": name, "type": expected.label}
-            + (" " + _("Текстовый файл должен быть в кодировке UTF-8.") if expected.magic is None else "")
-        )
-    return expected
+    except uploads.UploadError as error:
+        raise JournalError(error.messages) from error
 
 
 def _check_files(
     uploads: Sequence[UploadedFile], *, kept: int
-) -> tuple[list[tuple[UploadedFile, FileType]], list[str]]:
+) -> tuple[list[tuple[UploadedFile, uploads.FileKind]], list[str]]:
     """Every upload with its type, and the messages of the ones refused (all of them at once)."""
     errors: list[str] = []
     if kept + len(uploads) > MAX_FILES:
@@ -174,7 +117,7 @@ def _check_files(
             else _("К одной записи можно прикрепить не больше %(max)s файлов (выбрано %(new)s).")
             % {"max": MAX_FILES, "new": len(uploads)}
         )
-    checked: list[tuple[UploadedFile, FileType]] = []
+    checked: list[tuple[UploadedFile, uploads.FileKind]] = []
     for upload in uploads:
         try:
             checked.append((upload, validate_attachment(upload)))
@@ -187,7 +130,9 @@ def _storage():
     return JournalAttachment._meta.get_field("file").storage
 
 
-def _store(entry: JournalEntry, checked: Iterable[tuple[UploadedFile, FileType]], stored: list[str]) -> None:
+def _store(
+    entry: JournalEntry, checked: Iterable[tuple[UploadedFile, uploads.FileKind]], stored: list[str]
+) -> None:
     """Write the files and their rows; ``stored`` collects the storage names for a clean-up."""
     for upload, file_type in checked:
         original = clean_file_name(upload.name)

@@ -21,7 +21,6 @@ The functions at the end («Reads») are the selectors of the program screens.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -58,6 +57,7 @@ from programs.models import (
     ProgramTemplateActivity,
     ResponsibleRole,
 )
+from schools import uploads
 from schools.models import Membership, Role
 
 MIN_MONTHS = PersonalizedProgram.MIN_MONTHS
@@ -989,106 +989,20 @@ def extend(
 # --- Activities: done or not, with evidence ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EvidenceType:
-    extension: str
-    content_type: str
-    magic: bytes
-    extensions: frozenset[str]
-    ooxml_folder: str = ""  # the folder every file of this Office format has inside its zip
+EVIDENCE_TYPES = (uploads.PDF, uploads.DOCX, uploads.XLSX, uploads.PPTX, uploads.JPEG, uploads.PNG)
+EVIDENCE_CONTENT_TYPES = uploads.content_types(EVIDENCE_TYPES)
+EVIDENCE_ACCEPT = uploads.accept(EVIDENCE_TYPES)
 
 
-EVIDENCE_TYPES = (
-    EvidenceType("pdf", "application/pdf", b"%PDF", frozenset({"pdf"})),
-    EvidenceType(
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        b"PK\x03\x04",
-        frozenset({"docx"}),
-        "word/",
-    ),
-    EvidenceType(
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        b"PK\x03\x04",
-        frozenset({"xlsx"}),
-        "xl/",
-    ),
-    EvidenceType(
-        "pptx",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        b"PK\x03\x04",
-        frozenset({"pptx"}),
-        "ppt/",
-    ),
-    EvidenceType("jpg", "image/jpeg", b"\xff\xd8\xff", frozenset({"jpg", "jpeg"})),
-    EvidenceType("png", "image/png", b"\x89PNG\r\n\x1a\n", frozenset({"png"})),
-)
-EVIDENCE_CONTENT_TYPES = {ext: t.content_type for t in EVIDENCE_TYPES for ext in t.extensions}
-EVIDENCE_ACCEPT = ".pdf,.docx,.xlsx,.pptx,.jpg,.jpeg,.png"
+def validate_evidence_file(upload: UploadedFile) -> uploads.FileKind:
+    """The kind of an evidence file, after checking its size, its extension and its content.
 
-
-def _is_office_file(upload: UploadedFile, folder: str) -> bool:
-    """An Office Open XML file: a zip with [Content_Types].xml and the format's folder (names only)."""
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        upload.seek(0)
-    return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
-
-
-def validate_evidence_file(upload: UploadedFile) -> EvidenceType:
-    """The type of an evidence file, after checking its size, its extension and its content.
-
-    The name alone proves nothing (a text file renamed to .pdf); the first bytes alone would let a
-    PDF be stored as .png; both must agree. Office files are zips, so their inner structure is
-    checked too (a renamed .zip is not a .docx).
+    Office files are opened too (``uploads.DOCX`` and the others): a renamed .zip is not a .docx.
     """
-    name = upload.name or ""
-    if upload.size is not None and upload.size > MAX_EVIDENCE_BYTES:
-        raise ProgramError(
-            {
-                "evidence_file": [
-                    _("Файл «%(name)s» слишком большой (%(size)s МБ). Максимальный размер — 10 МБ.")
-                    % {"name": name, "size": f"{upload.size / (1024 * 1024):.1f}".replace(".", ",")}
-                ]
-            }
-        )
-    if not upload.size:
-        raise ProgramError({"evidence_file": [_("Файл «%(name)s» пуст.") % {"name": name}]})
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    expected = next((t for t in EVIDENCE_TYPES if extension in t.extensions), None)
-    if expected is None:
-        raise ProgramError(
-            {
-                "evidence_file": [
-                    _("Можно загрузить только файл PDF, DOCX, XLSX, PPTX, JPEG или PNG (выбран «%(name)s»).")
-                    % {"name": name}
-                ]
-            }
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    genuine = head.startswith(expected.magic) and (
-        not expected.ooxml_folder or _is_office_file(upload, expected.ooxml_folder)
-    )
-    if not genuine:
-        raise ProgramError(
-            {
-                "evidence_file": [
-                    _(
-                        "Файл «%(name)s» не является файлом %(type)s: его содержимое не совпадает с расширением."
-                    )
-                    % {"name": name, "type": expected.extension.upper()}
-                ]
-            }
-        )
-    return expected
+    try:
+        return uploads.check_upload(upload, kinds=EVIDENCE_TYPES, max_bytes=MAX_EVIDENCE_BYTES)
+    except uploads.UploadError as error:
+        raise ProgramError({"evidence_file": error.messages}) from error
 
 
 def can_mark_activities(program: PersonalizedProgram, user) -> bool:

@@ -36,6 +36,7 @@ from programs.models import (
     RouteReflection,
     RouteStatus,
 )
+from schools import uploads
 from schools.models import School, Staff, User
 from schools.years import school_year_bounds, school_year_label
 
@@ -309,94 +310,43 @@ def delete_measure(*, measure: RouteMeasure, acting_user: User) -> None:
 # --- Step 5: the pedagogical product ---------------------------------------------------------------
 
 MAX_PRODUCT_BYTES = 10 * 1024 * 1024
-ZIP = b"PK\x03\x04"
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt of older Office versions
-
-
-@dataclass(frozen=True)
-class ProductType:
-    extensions: frozenset[str]
-    magic: bytes
-    content_type: str
-    label: str
-
-
+# Office and ODF files are recognised by their first bytes alone here, as products always were.
 PRODUCT_TYPES = (
-    ProductType(frozenset({"pdf"}), b"%PDF", "application/pdf", "PDF"),
-    ProductType(
-        frozenset({"docx"}),
-        ZIP,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "DOCX",
-    ),
-    ProductType(
-        frozenset({"pptx"}),
-        ZIP,
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "PPTX",
-    ),
-    ProductType(
-        frozenset({"xlsx"}), ZIP, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"
-    ),
-    ProductType(frozenset({"odt"}), ZIP, "application/vnd.oasis.opendocument.text", "ODT"),
-    ProductType(frozenset({"odp"}), ZIP, "application/vnd.oasis.opendocument.presentation", "ODP"),
-    ProductType(frozenset({"ods"}), ZIP, "application/vnd.oasis.opendocument.spreadsheet", "ODS"),
-    ProductType(frozenset({"doc"}), OLE, "application/msword", "DOC"),
-    ProductType(frozenset({"ppt"}), OLE, "application/vnd.ms-powerpoint", "PPT"),
-    ProductType(frozenset({"xls"}), OLE, "application/vnd.ms-excel", "XLS"),
-    ProductType(frozenset({"jpg", "jpeg"}), b"\xff\xd8\xff", "image/jpeg", "JPEG"),
-    ProductType(frozenset({"png"}), b"\x89PNG\r\n\x1a\n", "image/png", "PNG"),
-    ProductType(frozenset({"zip"}), ZIP, "application/zip", "ZIP"),
+    uploads.PDF,
+    uploads.DOCX.magic_only(),
+    uploads.PPTX.magic_only(),
+    uploads.XLSX.magic_only(),
+    uploads.ODT,
+    uploads.ODP,
+    uploads.ODS,
+    uploads.DOC,
+    uploads.PPT,
+    uploads.XLS,
+    uploads.JPEG,
+    uploads.PNG,
+    uploads.ZIP,
 )
 PRODUCT_EXTENSIONS = sorted(ext for t in PRODUCT_TYPES for ext in t.extensions)
+_PRODUCT_CONTENT_TYPES = uploads.content_types(PRODUCT_TYPES)
+_MESSAGES = uploads.UploadMessages(
+    empty=gettext_lazy("Файл пуст."),
+    too_big=gettext_lazy("Файл слишком большой (%(size)s МБ). Максимальный размер — %(max)s МБ."),
+    extension=gettext_lazy("Такой файл загрузить нельзя (выбран «%(name)s»). Подходят: %(extensions)s."),
+)
 
 
 def product_content_type(name: str) -> str:
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    found = next((t for t in PRODUCT_TYPES if extension in t.extensions), None)
-    return found.content_type if found else "application/octet-stream"
+    return _PRODUCT_CONTENT_TYPES.get(uploads.extension_of(name), "application/octet-stream")
 
 
-def validate_product_file(upload: UploadedFile) -> ProductType:
+def validate_product_file(upload: UploadedFile) -> uploads.FileKind:
     """Size, extension and first bytes must all agree: a renamed executable is not a presentation."""
-    name = upload.name or ""
-    if upload.size is not None and upload.size > MAX_PRODUCT_BYTES:
-        raise RouteError(
-            {
-                "product_file": [
-                    _("Файл слишком большой (%(size)s МБ). Максимальный размер — 10 МБ.")
-                    % {"size": f"{upload.size / (1024 * 1024):.1f}".replace(".", ",")}
-                ]
-            }
+    try:
+        return uploads.check_upload(
+            upload, kinds=PRODUCT_TYPES, max_bytes=MAX_PRODUCT_BYTES, messages=_MESSAGES
         )
-    if not upload.size:
-        raise RouteError({"product_file": [_("Файл пуст.")]})
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    expected = next((t for t in PRODUCT_TYPES if extension in t.extensions), None)
-    if expected is None:
-        raise RouteError(
-            {
-                "product_file": [
-                    _("Такой файл загрузить нельзя (выбран «%(name)s»). Подходят: %(types)s.")
-                    % {"name": name, "types": ", ".join(PRODUCT_EXTENSIONS)}
-                ]
-            }
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not head.startswith(expected.magic):
-        raise RouteError(
-            {
-                "product_file": [
-                    _(
-                        "Файл «%(name)s» не является файлом %(type)s: его содержимое не совпадает с расширением."
-                    )
-                    % {"name": name, "type": expected.label}
-                ]
-            }
-        )
-    return expected
+    except uploads.UploadError as error:
+        raise RouteError({"product_file": error.messages}) from error
 
 
 @transaction.atomic
