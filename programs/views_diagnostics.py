@@ -27,13 +27,13 @@ from programs.forms_diagnostics import (
 )
 from programs.models import AssessmentSource, BurnoutNote
 from programs.services import diagnostics as services
-from schools.models import EmploymentStatus, Role, Staff
+from schools.models import SCHOOL_READERS, EmploymentStatus, Role, Staff
 from schools.tenancy import role_required
 from schools.years import school_year_label, school_year_of
 
 PAGE_SIZE = 50
 # Who sees the mentee base and the diagnostics of the school's teachers.
-READERS = (Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST)
+READERS = SCHOOL_READERS
 # Who fills the self-assessment for themselves in their cabinet.
 SELF_ASSESSORS = (Role.MENTEE, Role.MENTOR)
 

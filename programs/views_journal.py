@@ -24,11 +24,11 @@ from programs.forms_journal import JournalEntryForm, JournalFilterForm
 from programs.forms_pairs import add_service_error
 from programs.models import JournalAttachment, JournalEntry, MentoringPair
 from programs.services import journal as journal_service
-from schools.models import Role
+from schools.models import PARTICIPANT_ROLES, Role
 from schools.tenancy import role_required
 
 PAGE_SIZE = 20
-MEMBERS = (Role.MENTOR, Role.MENTEE)
+MEMBERS = PARTICIPANT_ROLES
 STAFF_READERS = (Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST)
 READERS = (*STAFF_READERS, *MEMBERS)
 WRITERS = (Role.CURATOR, *MEMBERS)

@@ -29,13 +29,13 @@ from programs.forms_mentors import (
 )
 from programs.models import MentorRegistry
 from programs.services import mentors as services
-from schools.models import Role
+from schools.models import SCHOOL_MANAGERS, SCHOOL_READERS, Role
 from schools.tenancy import role_required
 from schools.years import school_year_label, school_year_of
 
 PAGE_SIZE = 50
-READERS = (Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST)
-MANAGERS = (Role.DIRECTOR, Role.CURATOR)
+READERS = SCHOOL_READERS
+MANAGERS = SCHOOL_MANAGERS
 QUESTIONNAIRE_PREFIX = "q"
 
 

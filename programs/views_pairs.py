@@ -55,13 +55,13 @@ from programs.services import pair_terms
 from programs.services import pairs as pair_service
 from programs.services import requests as request_service
 from programs.services.participants import participant_for
-from schools.models import Role
+from schools.models import PARTICIPANT_ROLES, SCHOOL_MANAGERS, SCHOOL_READERS, Role
 from schools.tenancy import role_required
 
 PAGE_SIZE = 25
-MANAGERS = (Role.DIRECTOR, Role.CURATOR)
-READERS = (Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST)
-MEMBERS = (Role.MENTOR, Role.MENTEE)
+MANAGERS = SCHOOL_MANAGERS
+READERS = SCHOOL_READERS
+MEMBERS = PARTICIPANT_ROLES
 
 
 def _pair_or_404(pk: int) -> MentoringPair:

@@ -49,13 +49,13 @@ from programs.models import (
 )
 from programs.selectors_pairs import pair_queryset, pairs_of_user
 from programs.services import programs as service
-from schools.models import Role
+from schools.models import PARTICIPANT_ROLES, SCHOOL_MANAGERS, SCHOOL_READERS
 from schools.tenancy import role_required
 
 PAGE_SIZE = 25
-MANAGERS = (Role.DIRECTOR, Role.CURATOR)
-READERS = (Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST)
-MEMBERS = (Role.MENTOR, Role.MENTEE)
+MANAGERS = SCHOOL_MANAGERS
+READERS = SCHOOL_READERS
+MEMBERS = PARTICIPANT_ROLES
 
 
 def _program_or_404(pk: int) -> PersonalizedProgram:

@@ -31,12 +31,12 @@ from programs.forms_routes import (
 )
 from programs.models import ActivityStatus, IndividualRoute, RouteMeasure, RouteStatus
 from programs.services import routes as services
-from schools.models import Role
+from schools.models import SCHOOL_READERS, Role
 from schools.tenancy import role_required
 from schools.years import school_year_label
 
 PAGE_SIZE = 50
-READERS = (Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST)
+READERS = SCHOOL_READERS
 TEACHERS = (Role.MENTOR, Role.MENTEE)
 ACTIVATE = "activate"
 COMPLETE = "complete"

@@ -152,6 +152,10 @@ SCHOOL_ROLES = frozenset({Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST, Role.M
 # Roles that manage a school's mentoring (write access to its bases, pairs and documents).
 SCHOOL_STAFF_ROLES = frozenset({Role.DIRECTOR, Role.CURATOR})
 METHODIST_ROLES = frozenset({Role.MUNICIPAL_METHODIST, Role.REGIONAL_METHODIST})
+# Role groups the views gate on (ordered tuples for role_required).
+SCHOOL_MANAGERS = (Role.DIRECTOR, Role.CURATOR)
+SCHOOL_READERS = (Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST)
+PARTICIPANT_ROLES = (Role.MENTOR, Role.MENTEE)
 
 
 class Membership(models.Model):

@@ -14,11 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from schools import selectors
 from schools.forms import StaffFilterForm
-from schools.models import Role, School, SchoolKind
+from schools.models import SCHOOL_READERS, Role, School, SchoolKind
 from schools.tenancy import SESSION_KEY, role_required
 
 PAGE_SIZE = 50
-SCHOOL_READERS = (Role.DIRECTOR, Role.CURATOR, Role.PSYCHOLOGIST)
 TERRITORY_READERS = (Role.MUNICIPAL_METHODIST, Role.REGIONAL_METHODIST, Role.ADMIN)
 
 

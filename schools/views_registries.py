@@ -41,11 +41,18 @@ from schools.imports.files import ImportFileError, extension_of, read_table
 from schools.imports.kinds import KINDS, ImportKind
 from schools.imports.runner import ImportReport, import_table
 from schools.imports.workbook import XLSX_CONTENT_TYPE, export_workbook, template_workbook
-from schools.models import PartnerKind, PartnerOrganization, PartnerRepresentative, Role, Staff, Student
+from schools.models import (
+    SCHOOL_MANAGERS,
+    PartnerKind,
+    PartnerOrganization,
+    PartnerRepresentative,
+    Staff,
+    Student,
+)
 from schools.tenancy import role_required
 from schools.views import PAGE_SIZE
 
-MANAGERS = (Role.DIRECTOR, Role.CURATOR)
+MANAGERS = SCHOOL_MANAGERS
 FORM_TEMPLATE = "schools/registries/form.html"
 IMPORT_TEMPLATE = "schools/registries/import.html"
 # Rows shown in an import preview besides those with errors or warnings (all of which are shown).
