@@ -14,4 +14,7 @@ urlpatterns = [
     path("roadmap/", include("programs.urls_roadmap")),
     path("notifications/", include("programs.urls_notifications")),
     path("matching/", include("programs.urls_matching")),
+    path("documents/files/", include("programs.urls_document_files")),
+    path("documents/", include("programs.urls_documents")),
+    path("acts/", include("programs.urls_acts")),
 ]

@@ -71,19 +71,25 @@ MY_ROUTE = NavItem(_("Мой ИОМ"), "programs:my-route")
 BURNOUT = NavItem(_("Профессиональное выгорание"), "programs:burnout-list")
 MY_PAIRS = NavItem(_("Мои пары"), "programs:my-pairs")
 MY_DIAGNOSTICS = NavItem(_("Моя диагностика"), "programs:my-diagnostics")
+DOCUMENTS = NavItem(_("Документы"), "programs:document-list")
+DOCUMENT_QUEUE = NavItem(_("На утверждении"), "programs:document-queue")
+ACT_REGISTER = NavItem(_("Реестр локальных актов"), "programs:act-register")
+NEWS = NavItem(_("Публичная страница и новости"), "programs:news-list")
+MENTORING_SETTINGS = NavItem(_("Настройки наставничества"), "programs:mentoring-settings")
 MY_MENTOR_PROFILE = NavItem(_("Анкета наставника"), "programs:my-mentor-profile")
 
 BASES = NavGroup(_("Базы"), (STAFF, STUDENTS, PARTNERS))
 MENTORING = NavGroup(_("Наставничество"), (MENTEE_BASE, DIAGNOSTICS, MENTORS, REGISTRY))
 PAIRING = NavGroup(_("Пары и программы"), (PAIRS, MATCHING, PROGRAMS, REQUESTS))
 PLANNING = NavGroup(_("Планирование"), (ROADMAP, ROUTES))
+DOCUMENT_GROUP = NavGroup(_("Документы"), (DOCUMENTS, DOCUMENT_QUEUE, ACT_REGISTER, NEWS, MENTORING_SETTINGS))
 
 MENU: dict[str, list[NavItem | NavGroup]] = {
     Role.ADMIN: [HOME, SCHOOLS, ADMIN],
     Role.REGIONAL_METHODIST: [HOME, SCHOOLS],
     Role.MUNICIPAL_METHODIST: [HOME, SCHOOLS],
-    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING, PLANNING],
-    Role.CURATOR: [HOME, BASES, MENTORING, PAIRING, PLANNING],
+    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING, PLANNING, DOCUMENT_GROUP],
+    Role.CURATOR: [HOME, BASES, MENTORING, PAIRING, PLANNING, DOCUMENT_GROUP],
     Role.PSYCHOLOGIST: [
         HOME,
         NavGroup(_("Базы"), (STAFF,)),

@@ -41,6 +41,20 @@ class Section:
     body: str
 
 
+# The payload of every document is a dict the renderers (PDF, DOCX, the HTML preview) read generically:
+#   "letterhead": {...}            — the school's requisites (written by the workflow service);
+#   "options": {...}               — the options form data the draft was built with (service);
+#   "appendices": [                — tables printed after the text, each as «Приложение N»:
+#       {"key": "pairs", "title": "Состав наставнических пар (групп)",
+#        "columns": ["№ п/п", "Наставник", ...], "widths": [6, 26, ...] (per cent, optional),
+#        "rows": [["1", "Иванова Анна Петровна\nучитель математики", ...], ...]}   (cells are text;
+#        "\n" is a line break inside a cell)
+#   ],
+#   "acquainted": [{"name": ..., "position": ...}]  — orders: the «С приказом ознакомлены» table;
+# plus anything kind-specific (e.g. "pairs" for the order on pairs). Values must be JSON: the whole
+# payload is frozen on approval and hashed.
+
+
 @dataclass
 class Built:
     """A draft's content: the text by sections, the appendix data, and the links approval acts on."""

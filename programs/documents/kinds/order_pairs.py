@@ -46,6 +46,34 @@ def pair_row(pair: MentoringPair, supplement: str) -> dict[str, object]:
     }
 
 
+def appendix_table(rows: list[dict], *, with_supplement: bool) -> dict[str, object]:
+    """The appendix as a generic table (see programs/documents/registry.py for the shape)."""
+    columns = [_("№ п/п"), _("Наставник"), _("Наставляемый (наставляемые)"), _("Форма, вид"), _("Срок")]
+    widths = [6, 26, 30, 20, 18]
+    if with_supplement:
+        columns.append(_("Доплата"))
+        widths = [6, 23, 27, 18, 14, 12]
+    table_rows = []
+    for n, row in enumerate(rows, start=1):
+        cells = [
+            str(n),
+            f"{row['mentor']}\n{row['mentor_position']}",
+            "\n".join(f"{m['name']}, {m['position']}" for m in row["mentees"]),
+            f"{row['form']}\n{row['kind']}",
+            _("с %(start)s\nпо %(end)s") % {"start": row["start"], "end": row["end"]},
+        ]
+        if with_supplement:
+            cells.append(str(row["pay_supplement"]))
+        table_rows.append(cells)
+    return {
+        "key": "pairs",
+        "title": _("Состав наставнических пар (групп)"),
+        "columns": columns,
+        "widths": widths,
+        "rows": table_rows,
+    }
+
+
 def acquaintance_rows(rows: list[dict[str, object]]) -> list[dict[str, str]]:
     """Everyone named in the appendix, once each, for the «С приказом ознакомлены» table."""
     seen: dict[str, str] = {}
@@ -157,6 +185,7 @@ class OrderPairs(DocumentType):
         payload = {
             "pairs": rows,
             "pay_supplement": supplement,
+            "appendices": [appendix_table(rows, with_supplement=bool(supplement))],
             "acquainted": acquaintance_rows(rows),
         }
         return Built(title=title, sections=sections, payload=payload, pairs=[(p, supplement) for p in pairs])

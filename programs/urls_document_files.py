@@ -1,0 +1,3 @@
+"""URLs of rendered files of documents: start a rendering, poll it, download (``documents/files/``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The public page «Наставничество» of each school, without login (``nastavnichestvo/``)."""
+
+urlpatterns: list = []
