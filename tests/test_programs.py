@@ -36,6 +36,7 @@ from programs.models import (
     ProgramTemplate,
     ResponsibleRole,
 )
+from programs.services import pairs as pairs_service
 from programs.services import programs as service
 from programs.services.diagnostics import save_assessment
 from programs.services.participants import participant_for
@@ -1052,3 +1053,23 @@ def test_a_members_program_list_needs_a_fixed_number_of_queries(client, world, d
             make_program(world, pair=pair, activities=3)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_ending_a_pair_early_ends_its_unfinished_program_for_the_same_reason(world):
+    program = make_program(world, status=ProgramStatus.IN_PROGRESS, activities=1)
+    with scopes_disabled():
+        pair = MentoringPair.objects.get(pk=program.pair_id)
+        pairs_service.end_early(pair, reason=EndReason.MOVED, acting_user=world.a.users["curator"])
+        ended = reload(program)
+    assert ended.status == ProgramStatus.ENDED_EARLY
+    assert (ended.end_reason, ended.ended_on) == (EndReason.MOVED, timezone.localdate())
+
+
+def test_ending_a_pair_leaves_a_completed_program_as_it_was(world):
+    program = make_program(world, status=ProgramStatus.COMPLETED, activities=1)
+    with scopes_disabled():
+        pair = MentoringPair.objects.get(pk=program.pair_id)
+        assert (
+            service.end_with_pair(pair, reason=EndReason.MOVED, comment="", on=END, acting_user=None) is None
+        )
+        assert reload(program).status == ProgramStatus.COMPLETED

@@ -423,6 +423,9 @@ def end_early(
         extra=["ended_on", "end_reason", "end_comment"],
         description=_("Прекращена досрочно: %(reason)s.") % {"reason": EndReason(reason).label},
     )
+    from programs.services.programs import end_with_pair  # the program module builds on pairs
+
+    end_with_pair(pair, reason=reason, comment=comment, on=pair.ended_on, acting_user=acting_user)
     return pair
 
 

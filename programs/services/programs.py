@@ -927,6 +927,29 @@ def end_early(
 
 
 @transaction.atomic
+def end_with_pair(pair, *, reason: str, comment: str, on: date, acting_user) -> PersonalizedProgram | None:
+    """A pair ended early takes its unfinished program with it, for the same reason.
+
+    Called by the pair lifecycle, which has already checked who may end the pair; a program never
+    outlives its pair (it would keep showing due activities to people no longer paired).
+    """
+    program = PersonalizedProgram.objects.select_for_update().filter(pair=pair).first()
+    if program is None or program.status in (ProgramStatus.COMPLETED, ProgramStatus.ENDED_EARLY):
+        return None
+    program.ended_on = on
+    program.end_reason, program.end_comment = reason, comment.strip()
+    _set_status(
+        program,
+        ProgramStatus.ENDED_EARLY,
+        actor=acting_user,
+        extra=["ended_on", "end_reason", "end_comment"],
+        description=_("Программа прекращена вместе с парой: %(reason)s.")
+        % {"reason": EndReason(reason).label},
+    )
+    return program
+
+
+@transaction.atomic
 def extend(
     program: PersonalizedProgram, *, new_end_date: date, reason: str, agreed_by_both: bool, acting_user
 ) -> PersonalizedProgram:
