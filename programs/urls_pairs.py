@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("consents/<int:pk>/scan/", views.consent_scan, name="consent-scan"),
+    path("consents/<int:pk>/attach-scan/", views.consent_attach_scan, name="consent-attach-scan"),
     path("consents/form/<int:participant_pk>/<slug:kind>/", views.consent_form_pdf, name="consent-form-pdf"),
     path("requests/", views.request_list, name="request-list"),
     path("requests/<int:pk>/decide/", views.request_decide, name="request-decide"),

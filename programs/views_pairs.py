@@ -474,6 +474,29 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*MANAGERS)
+@require_POST
+def consent_attach_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach the scan to a consent recorded earlier without one."""
+    consent = get_object_or_404(Consent.objects.select_related("participant"), pk=pk)
+    back = _safe_next(request, reverse("programs:pair-list"))
+    scan = request.FILES.get("scan")
+    if scan is None:
+        messages.error(request, _("Выберите файл скана (PDF, JPEG или PNG)."))
+        return redirect(back)
+    try:
+        consent_service.attach_scan(consent, scan=scan, acting_user=request.user)
+    except consent_service.ConsentError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("Скан приложен: %(kind)s — %(name)s.")
+            % {"kind": consent.get_kind_display(), "name": consent.participant.full_name},
+        )
+    return redirect(back)
+
+
+@role_required(*MANAGERS)
 def consent_scan(request: HttpRequest, pk: int) -> FileResponse:
     """The scan, streamed after a scoped lookup: scans are never reachable by a /media/ URL."""
     consent = get_object_or_404(Consent.objects.all(), pk=pk)

@@ -381,3 +381,37 @@ def test_pdf_helper_renders_any_template_with_page_numbers():
     content = pdf.render_pdf("pdf/base.html", {})
     assert content.startswith(b"%PDF")
     assert len(content) > 500
+
+
+def test_a_scan_can_be_attached_later_once_and_not_to_a_withdrawn_consent(curator, world):
+    pair = make_pair(world)
+    curator.post(_create_url(pair, pair.mentor, ConsentKind.MENTOR), {"received_on": _today()})
+    with scopes_disabled():
+        consent = Consent.objects.get(participant=pair.mentor, kind=ConsentKind.MENTOR)
+    assert not consent.scan
+    page = html(curator.get(reverse("programs:pair-detail", kwargs={"pk": pair.pk})))
+    attach = reverse("programs:consent-attach-scan", kwargs={"pk": consent.pk})
+    assert attach in page
+    bad = curator.post(attach, {"scan": SimpleUploadedFile("scan.pdf", b"not a pdf")}, follow=True)
+    assert "не является файлом PDF" in html(bad)
+    curator.post(attach, {"scan": SimpleUploadedFile("Скан.pdf", PDF)})
+    with scopes_disabled():
+        consent.refresh_from_db()
+        assert consent.scan.name.endswith(".pdf")
+        assert PairEvent.objects.filter(pair=pair, description__startswith="Приложен скан согласия").exists()
+    again = curator.post(attach, {"scan": SimpleUploadedFile("scan.pdf", PDF)}, follow=True)
+    assert "уже приложен скан" in html(again)
+    with scopes_disabled():
+        other = Consent.objects.create(
+            school=world.a.school,
+            participant=pair.mentor,
+            kind=ConsentKind.PERSONAL_DATA,
+            received_on=date(2026, 9, 1),
+            withdrawn_on=date(2026, 9, 2),
+        )
+    refused = curator.post(
+        reverse("programs:consent-attach-scan", kwargs={"pk": other.pk}),
+        {"scan": SimpleUploadedFile("scan.pdf", PDF)},
+        follow=True,
+    )
+    assert "Согласие отозвано" in html(refused)

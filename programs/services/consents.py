@@ -158,6 +158,27 @@ def record_consent(
 
 
 @transaction.atomic
+def attach_scan(consent: Consent, *, scan: UploadedFile, acting_user) -> Consent:
+    """Add the scan to a consent recorded without one (the paper often arrives before the scanner)."""
+    consent = Consent.objects.select_for_update(of=("self",)).select_related("participant").get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        raise ConsentError(_("Согласие отозвано: скан к нему не прикладывается."))
+    if consent.scan:
+        raise ConsentError(_("К этому согласию уже приложен скан."))
+    scan_type = validate_scan(scan)
+    scan.name = f"scan.{scan_type.extension}"
+    consent.scan = scan
+    consent.save(update_fields=["scan"])
+    _note(
+        _open_pairs_with(consent.participant),
+        actor=acting_user,
+        description=_("Приложен скан согласия: %(name)s — %(kind)s.")
+        % {"name": consent.participant.full_name, "kind": consent.get_kind_display()},
+    )
+    return consent
+
+
+@transaction.atomic
 def withdraw_consent(consent: Consent, *, on: date, acting_user) -> Consent:
     """Mark a consent withdrawn: its pairs show it missing again.
 

@@ -123,6 +123,13 @@ CASES: dict[str, Case] = {
         addresses_object=True,
         owner_status=302,
     ),
+    "programs:consent-attach-scan": Case(
+        owner_role="curator",
+        kwargs=lambda w: {"pk": _consent(w).pk},
+        method="post",
+        addresses_object=True,
+        owner_status=302,
+    ),
     "programs:consent-scan": Case(
         owner_role="curator", kwargs=lambda w: {"pk": _consent(w).pk}, addresses_object=True
     ),
