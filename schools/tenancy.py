@@ -9,6 +9,7 @@ The scope is opened
 - for a request, by ``TenantScopeMiddleware`` from the user's active work context (a role in a
   school, a municipality or a region) — and kept open while the template renders;
 - for a Celery job, by ``SchoolScopedTask`` from the ``scope_school_ids`` it was queued with;
+- for a public page (no login), by ``public_school_scope(code)`` over the one school of the URL;
 - explicitly, by ``school_scope(ids)`` or django-scopes' ``scopes_disabled()`` — the latter only in
   the modules listed in ``tests/test_tenancy_gate.py`` (admin site, demo data, this module).
 
@@ -106,6 +107,34 @@ def _manager_class_for(path: str) -> type[SchoolScopedManager]:
     )
 
 
+class TerritoryScopedManager(SchoolScopedManager):
+    """Manager of rows that belong to a municipality (a monitoring campaign, an indicator snapshot).
+
+    Such a row is visible when its municipality holds at least one school of the current scope: a
+    methodist (scope = the schools of the territory) sees their municipality's rows, a curator (scope
+    = one school) sees the campaign their school takes part in. The school-level data under such a
+    row lives in school-scoped rows, so nothing of another school leaks through the header.
+    The row's foreign key to the municipality must be named ``municipality``.
+    """
+
+    school_path = "municipality"
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def get_queryset(self) -> models.QuerySet:
+        from schools.models import School
+
+        current = get_scope()
+        base = models.Manager.get_queryset(self)
+        if not current.get("_enabled", True):
+            return base
+        if SCOPE_DIMENSION not in current:
+            return OutOfScopeQuerySet(self.model, using=self._db, missing_scopes=[SCOPE_DIMENSION])
+        municipalities = School._base_manager.filter(pk__in=current[SCOPE_DIMENSION]).values("municipality_id")
+        return base.filter(**{f"{self.school_path}__in": municipalities})
+
+
 @contextmanager
 def school_scope(school_ids: Iterable[int]) -> Iterator[None]:
     """Open a scope over exactly these schools (an empty list means: no school at all)."""
@@ -113,6 +142,25 @@ def school_scope(school_ids: Iterable[int]) -> Iterator[None]:
         raise ScopeError("school_scope() needs a list of school ids, not None.")
     with scope(**{SCOPE_DIMENSION: tuple(int(i) for i in school_ids)}):
         yield
+
+
+@contextmanager
+def public_school_scope(code: str) -> Iterator[School]:
+    """The scope of one active school found by its code, for the pages anyone may open without login.
+
+    The public page «Наставничество» has no logged-in tenant: the school comes from the URL. An
+    unknown or inactive code is a 404. Inside, only this school's rows are readable whoever the
+    visitor is (a user of another school, a methodist, the platform administrator) — the public
+    selectors (programs/selectors_public.py) then choose which of them are published.
+    """
+    from schools.models import School
+
+    with scopes_disabled():
+        school = School.objects.filter(code=code, is_active=True).select_related("municipality").first()
+    if school is None:
+        raise Http404
+    with school_scope([school.pk]):
+        yield school
 
 
 def current_school_ids() -> tuple[int, ...] | None:

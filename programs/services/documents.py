@@ -170,17 +170,17 @@ def _raw_options(
     form_class = document_type(kind).options_form(school, school_year)
     if form_class is None or not data:
         return {}
-    raw: dict[str, Any] = {}
+    submitted: dict[str, Any] = {}
     for name in form_class.base_fields:
         if hasattr(data, "getlist"):
             values = data.getlist(name)
-            raw[name] = values if len(values) != 1 else values[0]
+            submitted[name] = values if len(values) != 1 else values[0]
         elif name in data:
             value = data[name]
-            raw[name] = (
+            submitted[name] = (
                 [str(getattr(v, "pk", v)) for v in value] if isinstance(value, list | tuple) else value
             )
-    return raw
+    return submitted
 
 
 def _write_built(document: Document, built: Built, *, keep_edited: bool) -> None:
@@ -278,8 +278,8 @@ def refresh_document(
     """Rebuild a draft from today's data (and new options, if given); hand-edited sections stay."""
     document = _locked(document)
     _require_editable(document)
-    raw = options if options is not None else document.payload.get("options", {})
-    cleaned = clean_options(document.kind, document.school, document.school_year, raw)
+    submitted = options if options is not None else document.payload.get("options", {})
+    cleaned = clean_options(document.kind, document.school, document.school_year, submitted)
     built = document_type(document.kind).build(
         _context(
             school=document.school,
