@@ -239,3 +239,60 @@ def test_a_snapshot_is_replaced_in_place_when_computed_again(school):
         assert row.values["young_teachers"] == 2
         header = Snapshot.objects.get(pk=again[0].pk)
         assert (header.status, header.progress) == (JobStatus.DONE, 100)
+
+
+def test_the_command_computes_a_municipality_and_a_rerun_gives_the_same_snapshot(school):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with scopes_disabled():
+        StaffFactory(school=school, experience_years=1)
+    out = StringIO()
+    args = [
+        "--municipality",
+        school.municipality.code,
+        "--period",
+        "2026-09-01:2027-08-31",
+        "--as-of",
+        "2027-05-31",
+    ]
+    call_command("compute_indicators", *args, stdout=out)
+    assert "Снимков: 1, организаций: 1" in out.getvalue()
+    with scopes_disabled():
+        first = list(
+            SnapshotRow.objects.filter(snapshot__municipality=school.municipality).values(
+                "snapshot", "values"
+            )
+        )
+    call_command("compute_indicators", *args, stdout=StringIO())
+    with scopes_disabled():
+        again = list(
+            SnapshotRow.objects.filter(snapshot__municipality=school.municipality).values(
+                "snapshot", "values"
+            )
+        )
+    assert first == again and first[0]["values"]["young_teachers"] == 1
+
+
+def test_the_command_explains_a_bad_period(school):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="ГГГГ-ММ-ДД"):
+        call_command("compute_indicators", "--municipality", school.municipality.code, "--period", "2026")
+
+
+def test_requesting_a_computation_queues_the_job_in_the_scope_of_the_schools(
+    school, django_capture_on_commit_callbacks
+):
+    from monitoring.services import request_computation
+    from schools.tenancy import school_scope
+
+    with scopes_disabled():
+        StaffFactory(school=school, experience_years=1)
+    with school_scope([school.pk]), django_capture_on_commit_callbacks(execute=True):
+        headers = request_computation(Scope(school_id=school.pk), PERIOD)
+    with scopes_disabled():
+        header = Snapshot.objects.get(pk=headers[0].pk)
+        assert header.status == JobStatus.DONE and header.school_id == school.pk
+        assert SnapshotRow.objects.get(snapshot=header).values["teachers"] == 1

@@ -1,0 +1,37 @@
+"""Background jobs of monitoring: computing the indicators of a scope and period."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from monitoring.compute import compute_snapshots
+from monitoring.models import JobStatus, Snapshot
+from schools.tenancy import SchoolScopedTask
+
+
+@shared_task(
+    bind=True,
+    base=SchoolScopedTask,
+    name="monitoring.compute_indicators",
+    autoretry_for=(OperationalError,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def compute_indicators(self, snapshot_ids: list[int]) -> dict[str, int]:
+    """Compute the snapshots (one period and date) in one pass; safe to deliver twice.
+
+    A second delivery recomputes and replaces the same rows (the snapshot is keyed by scope, period
+    and date), so late acknowledgement after a lost worker gives the same result, never a duplicate.
+    """
+    try:
+        headers = compute_snapshots(snapshot_ids)
+    except Exception as error:
+        if not isinstance(error, OperationalError) or self.request.retries >= self.max_retries:
+            Snapshot.objects.filter(pk__in=snapshot_ids).update(
+                status=JobStatus.FAILED, error=str(error)[:2000]
+            )
+        raise
+    return {"snapshots": len(headers)}
