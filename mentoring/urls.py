@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("schools.urls_accounts")),
     path("", include("schools.urls")),
     path("", include("programs.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("nastavnichestvo/", include(("programs.urls_public", "public"))),
     path("admin/", admin_site.urls),
 ]

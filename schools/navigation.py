@@ -76,20 +76,27 @@ DOCUMENT_QUEUE = NavItem(_("На утверждении"), "programs:document-qu
 ACT_REGISTER = NavItem(_("Реестр локальных актов"), "programs:act-register")
 NEWS = NavItem(_("Публичная страница и новости"), "programs:news-list")
 MENTORING_SETTINGS = NavItem(_("Настройки наставничества"), "programs:mentoring-settings")
+DASHBOARD = NavItem(_("Дашборд"), "monitoring:dashboard")
+CAMPAIGNS = NavItem(_("Мониторинг"), "monitoring:campaign-list")
+REPORTS = NavItem(_("Аналитические отчёты"), "monitoring:report-index")
+SURVEY_RESULTS = NavItem(_("Анкеты участников"), "monitoring:survey-results")
+MY_SURVEYS = NavItem(_("Мои анкеты"), "monitoring:my-surveys")
 MY_MENTOR_PROFILE = NavItem(_("Анкета наставника"), "programs:my-mentor-profile")
 
 BASES = NavGroup(_("Базы"), (STAFF, STUDENTS, PARTNERS))
 MENTORING = NavGroup(_("Наставничество"), (MENTEE_BASE, DIAGNOSTICS, MENTORS, REGISTRY))
 PAIRING = NavGroup(_("Пары и программы"), (PAIRS, MATCHING, PROGRAMS, REQUESTS))
 PLANNING = NavGroup(_("Планирование"), (ROADMAP, ROUTES))
+MONITORING = NavGroup(_("Мониторинг"), (DASHBOARD, CAMPAIGNS, SURVEY_RESULTS, REPORTS))
+METHODIST_MONITORING = NavGroup(_("Мониторинг"), (DASHBOARD, CAMPAIGNS, REPORTS))
 DOCUMENT_GROUP = NavGroup(_("Документы"), (DOCUMENTS, DOCUMENT_QUEUE, ACT_REGISTER, NEWS, MENTORING_SETTINGS))
 
 MENU: dict[str, list[NavItem | NavGroup]] = {
     Role.ADMIN: [HOME, SCHOOLS, ADMIN],
-    Role.REGIONAL_METHODIST: [HOME, SCHOOLS],
-    Role.MUNICIPAL_METHODIST: [HOME, SCHOOLS],
-    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING, PLANNING, DOCUMENT_GROUP],
-    Role.CURATOR: [HOME, BASES, MENTORING, PAIRING, PLANNING, DOCUMENT_GROUP],
+    Role.REGIONAL_METHODIST: [HOME, SCHOOLS, METHODIST_MONITORING],
+    Role.MUNICIPAL_METHODIST: [HOME, SCHOOLS, METHODIST_MONITORING],
+    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING, PLANNING, DOCUMENT_GROUP, MONITORING],
+    Role.CURATOR: [HOME, BASES, MENTORING, PAIRING, PLANNING, DOCUMENT_GROUP, MONITORING],
     Role.PSYCHOLOGIST: [
         HOME,
         NavGroup(_("Базы"), (STAFF,)),
@@ -99,9 +106,13 @@ MENU: dict[str, list[NavItem | NavGroup]] = {
     Role.MENTOR: [
         HOME,
         NavGroup(_("Моё наставничество"), (MY_PAIRS, MY_PROGRAMS)),
-        NavGroup(_("Мои анкеты"), (MY_MENTOR_PROFILE, MY_DIAGNOSTICS, MY_ROUTE)),
+        NavGroup(_("Мои анкеты"), (MY_MENTOR_PROFILE, MY_DIAGNOSTICS, MY_ROUTE, MY_SURVEYS)),
     ],
-    Role.MENTEE: [HOME, NavGroup(_("Моё наставничество"), (MY_PAIRS, MY_PROGRAMS)), MY_DIAGNOSTICS, MY_ROUTE],
+    Role.MENTEE: [
+        HOME,
+        NavGroup(_("Моё наставничество"), (MY_PAIRS, MY_PROGRAMS)),
+        NavGroup(_("Мои анкеты"), (MY_DIAGNOSTICS, MY_ROUTE, MY_SURVEYS)),
+    ],
 }
 
 

@@ -1,0 +1,7 @@
+"""Views of dashboards (placeholder, replaced by the dashboards UI)."""
+
+from django.http import Http404
+
+
+def dashboard(request):
+    raise Http404
