@@ -77,7 +77,7 @@ ACT_REGISTER = NavItem(_("Реестр локальных актов"), "program
 NEWS = NavItem(_("Публичная страница и новости"), "programs:news-list")
 MENTORING_SETTINGS = NavItem(_("Настройки наставничества"), "programs:mentoring-settings")
 DASHBOARD = NavItem(_("Дашборд"), "monitoring:dashboard")
-CAMPAIGNS = NavItem(_("Мониторинг"), "monitoring:campaign-list")
+CAMPAIGNS = NavItem(_("Кампании мониторинга"), "monitoring:campaign-list")
 REPORTS = NavItem(_("Аналитические отчёты"), "monitoring:report-index")
 SURVEY_RESULTS = NavItem(_("Анкеты участников"), "monitoring:survey-results")
 MY_SURVEYS = NavItem(_("Мои анкеты"), "monitoring:my-surveys")
@@ -85,8 +85,7 @@ MY_MENTOR_PROFILE = NavItem(_("Анкета наставника"), "programs:my
 
 BASES = NavGroup(_("Базы"), (STAFF, STUDENTS, PARTNERS))
 MENTORING = NavGroup(_("Наставничество"), (MENTEE_BASE, DIAGNOSTICS, MENTORS, REGISTRY))
-PAIRING = NavGroup(_("Пары и программы"), (PAIRS, MATCHING, PROGRAMS, REQUESTS))
-PLANNING = NavGroup(_("Планирование"), (ROADMAP, ROUTES))
+PAIRING = NavGroup(_("Пары и программы"), (PAIRS, MATCHING, PROGRAMS, REQUESTS, ROUTES))
 MONITORING = NavGroup(_("Мониторинг"), (DASHBOARD, CAMPAIGNS, SURVEY_RESULTS, REPORTS))
 METHODIST_MONITORING = NavGroup(_("Мониторинг"), (DASHBOARD, CAMPAIGNS, REPORTS))
 DOCUMENT_GROUP = NavGroup(_("Документы"), (DOCUMENTS, DOCUMENT_QUEUE, ACT_REGISTER, NEWS, MENTORING_SETTINGS))
@@ -95,8 +94,8 @@ MENU: dict[str, list[NavItem | NavGroup]] = {
     Role.ADMIN: [HOME, SCHOOLS, ADMIN],
     Role.REGIONAL_METHODIST: [HOME, SCHOOLS, METHODIST_MONITORING],
     Role.MUNICIPAL_METHODIST: [HOME, SCHOOLS, METHODIST_MONITORING],
-    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING, PLANNING, DOCUMENT_GROUP, MONITORING],
-    Role.CURATOR: [HOME, BASES, MENTORING, PAIRING, PLANNING, DOCUMENT_GROUP, MONITORING],
+    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING, DOCUMENT_GROUP, MONITORING],
+    Role.CURATOR: [HOME, BASES, MENTORING, PAIRING, DOCUMENT_GROUP, MONITORING],
     Role.PSYCHOLOGIST: [
         HOME,
         NavGroup(_("Базы"), (STAFF,)),
