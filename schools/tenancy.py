@@ -131,7 +131,9 @@ class TerritoryScopedManager(SchoolScopedManager):
             return base
         if SCOPE_DIMENSION not in current:
             return OutOfScopeQuerySet(self.model, using=self._db, missing_scopes=[SCOPE_DIMENSION])
-        municipalities = School._base_manager.filter(pk__in=current[SCOPE_DIMENSION]).values("municipality_id")
+        municipalities = School._base_manager.filter(pk__in=current[SCOPE_DIMENSION]).values(
+            "municipality_id"
+        )
         return base.filter(**{f"{self.school_path}__in": municipalities})
 
 

@@ -109,10 +109,12 @@ class MentoringSettings(models.Model):
     order_number_format = models.CharField(
         _("формат номера приказа"),
         max_length=40,
-        default="{n}-о",
+        default=_("{n}-о"),
         help_text=_("{n} — порядковый номер в году, {year} — год; например «{n}-о» даёт «45-о»"),
     )
-    act_number_format = models.CharField(_("формат номера локального акта"), max_length=40, default="{n}-ЛА")
+    act_number_format = models.CharField(
+        _("формат номера локального акта"), max_length=40, default=_("{n}-ЛА")
+    )
     public_page_enabled = models.BooleanField(_("публичная страница «Наставничество» открыта"), default=True)
     public_intro = models.TextField(_("вступление на публичной странице"), blank=True)
     updated_at = models.DateTimeField(_("изменены"), auto_now=True)
