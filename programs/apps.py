@@ -7,3 +7,9 @@ class ProgramsConfig(AppConfig):
 
     name = "programs"
     verbose_name = _("Наставничество и программы")
+
+    def ready(self) -> None:
+        # The register of local acts is importable like the registries (schools/imports/kinds.py).
+        from programs.imports import register_import_kind
+
+        register_import_kind()
