@@ -380,3 +380,396 @@ def _seed_programs(pairs: Sequence[MentoringPair], *, reference_date: date) -> i
     _create(PersonalizedProgram, programs)
     _create(PlanActivity, activities, ids=False)
     return len(programs)
+
+
+# --- Local acts ------------------------------------------------------------------------------------
+
+# Which forms a school of each kind practises besides «учитель – учитель», with the odds of each.
+EXTRA_FORMS = {
+    "general": [("teacher-student", 0.5), ("student-student", 0.4), ("head-teacher", 0.15)],
+    "additional": [("teacher-student", 0.7), ("student-student", 0.3)],
+    "vocational": [("teacher-undergraduate", 0.6), ("employer-undergraduate", 0.5)],
+}
+PAY_SUPPLEMENTS = ("10 % должностного оклада", "15 % должностного оклада", "2 000 рублей в месяц")
+COUNCILS = (
+    "методический совет наставников",
+    "методическое объединение наставников",
+    "совет наставников",
+)
+# Account schools beyond this many get no workflow documents (keeps large runs fast).
+WORKFLOW_SCHOOLS = 8
+# Schools without accounts among the first ones get a draft Regulation drafted by the real service.
+DRAFT_SCHOOLS = 10
+EXTERNAL_SHARE = 0.35
+
+
+@dataclass
+class DocumentsSeed:
+    """What was written, for tests and the command's logs."""
+
+    settings: int = 0
+    documents: Counter = field(default_factory=Counter)
+    external_acts: int = 0
+
+
+def _settings_rows(schools: Sequence[School], curator_of: dict[int, Staff]) -> list:
+    """Mentoring settings of every school (bulk), with their forms, role models and kinds."""
+    from programs.models import MentoringSettings
+
+    forms = {f.code: f.pk for f in MentoringForm.objects.all()}
+    role_models = {r.code: r.pk for r in RoleModel.objects.all()}
+    kinds = {k.code: k.pk for k in MentoringKind.objects.all()}
+    rows, links = [], []
+    for school in schools:
+        rng = random.Random(f"settings-{school.code}")
+        chosen = ["teacher-teacher"] + [
+            code for code, odds in EXTRA_FORMS[school.kind] if rng.random() < odds
+        ]
+        chosen_models = ["experienced-young"] + (["subject-expert-novice"] if rng.random() < 0.4 else [])
+        if "student-student" in chosen:
+            chosen_models.append("peer-peer")
+        chosen_kinds = ["traditional"] + [
+            k for k, odds in (("group", 0.5), ("virtual", 0.2)) if rng.random() < odds
+        ]
+        settings = MentoringSettings(
+            school=school,
+            curator=curator_of.get(school.pk),
+            council_name=rng.choice(COUNCILS),
+            pay_supplement=rng.choice(PAY_SUPPLEMENTS) if rng.random() < 0.4 else "",
+        )
+        rows.append(settings)
+        links.append(
+            (
+                settings,
+                [forms[c] for c in chosen if c in forms],
+                [role_models[c] for c in chosen_models if c in role_models],
+                [kinds[c] for c in chosen_kinds if c in kinds],
+            )
+        )
+    _create(MentoringSettings, rows)
+    for position, (relation, column) in enumerate(
+        (("forms", "mentoringform_id"), ("role_models", "rolemodel_id"), ("kinds", "mentoringkind_id")),
+        start=1,
+    ):
+        through = getattr(MentoringSettings, relation).through
+        _create(
+            through,
+            [
+                through(mentoringsettings_id=row[0].pk, **{column: pk})
+                for row in links
+                for pk in row[position]
+            ],
+            ids=False,
+        )
+    return rows
+
+
+def _roadmap(school: School, year: int, start: date):
+    """The school's roadmap of the year from the seven-stage template (a draft, as the curator creates it)."""
+    from programs.models import RoadmapStage, SchoolRoadmap
+    from programs.services.roadmap import STAGES, default_end_date, plan_dates
+
+    roadmap = SchoolRoadmap.objects.create(school=school, school_year=year)
+    dates = plan_dates(start, default_end_date(year))
+    RoadmapStage.objects.bulk_create(
+        RoadmapStage(
+            roadmap=roadmap,
+            code=stage.code,
+            order=number,
+            title=str(stage.title),
+            start_date=dates[stage.code][0],
+            end_date=dates[stage.code][1],
+            activities=str(stage.activities),
+            documents=str(stage.documents),
+            responsible=str(stage.responsible),
+        )
+        for number, stage in enumerate(STAGES, 1)
+    )
+    return roadmap
+
+
+def _external(school: School, requirement: str, adopted_on: date, number: str) -> object:
+    from programs.models import ExternalAct, RequiredAct
+
+    title = str(RequiredAct(requirement).label)
+    return ExternalAct(
+        school=school,
+        requirement=requirement,
+        title=title,
+        number="" if requirement == RequiredAct.WEBSITE else number,
+        adopted_on=adopted_on,
+        url=f"{school.website.rstrip('/')}/nastavnichestvo/" if requirement == RequiredAct.WEBSITE else "",
+        note="Принят до подключения к системе «Наставник»; скан не загружен.",
+    )
+
+
+class _Workflow:
+    """One school's documents through the real services: drafted by the curator, decided by the director."""
+
+    def __init__(self, school: School, curator, director, year: int, result: DocumentsSeed) -> None:
+        self.school, self.curator, self.director, self.year, self.result = (
+            school,
+            curator,
+            director,
+            year,
+            result,
+        )
+
+    def draft(self, kind: str, options: dict | None = None, year: int | None = None):
+        from programs.services import documents as svc
+
+        document = svc.draft_document(
+            school=self.school,
+            kind=kind,
+            school_year=year or self.year,
+            acting_user=self.curator,
+            options=options,
+        )
+        self.result.documents["draft"] += 1
+        return document
+
+    def submit(self, document):
+        from programs.services import documents as svc
+
+        self.result.documents["draft"] -= 1
+        self.result.documents["submitted"] += 1
+        return svc.submit_document(document=document, acting_user=self.curator)
+
+    def approve(self, document, on: date, *, attached: int = 0):
+        from programs.services import documents as svc
+
+        self.submit(document)
+        svc.approve_document(document=document, acting_user=self.director, on=on)
+        self.result.documents["submitted"] -= 1
+        self.result.documents["approved"] += 1 + attached
+        self.result.documents["draft"] -= attached
+        return document
+
+    def give_back(self, document, comment: str):
+        from programs.services import documents as svc
+
+        self.submit(document)
+        svc.return_document(document=document, comment=comment, acting_user=self.director)
+        self.result.documents["submitted"] -= 1
+        self.result.documents["returned"] += 1
+        return document
+
+
+def _full_set(flow: _Workflow, reference_date: date) -> None:
+    """The showcase school: last year's reward and note, this year's acts approved, an order waiting."""
+    from programs.documents.kinds.order_pairs import candidate_pairs
+    from programs.documents.kinds.order_reward import completed_programs
+    from programs.models import DocumentKind, MentorRegistry
+    from programs.services import documents as svc
+
+    school, year = flow.school, flow.year
+    if completed_programs(school, year - 1).exists():
+        flow.approve(flow.draft(DocumentKind.ORDER_REWARD, year=year - 1), date(year, 6, 5))
+    note = flow.draft(DocumentKind.ANALYTICAL_NOTE, year=year - 1)
+    for section in note.sections.filter(body__contains="[Заполняет куратор:"):
+        svc.update_section(
+            section=section,
+            heading=section.heading,
+            body=NOTE_TEXTS.get(section.key, ""),
+            acting_user=flow.curator,
+        )
+    flow.approve(note, date(year, 6, 20))
+
+    start = reference_date
+    flow.approve(flow.draft(DocumentKind.ORDER_TARGET_MODEL), start + timedelta(days=1))
+    settings = svc.settings_of(school)
+    if settings.curator is not None and settings.curator.user_id:
+        flow.approve(
+            flow.draft(DocumentKind.ORDER_CURATOR, {"staff": str(settings.curator.pk)}),
+            start + timedelta(days=1),
+        )
+    _roadmap(school, year, start)
+    regulation = flow.draft(DocumentKind.REGULATION)
+    roadmap = flow.draft(DocumentKind.ROADMAP)
+    order = flow.draft(
+        DocumentKind.ORDER_REGULATION, {"regulation": str(regulation.pk), "roadmap": str(roadmap.pk)}
+    )
+    flow.approve(order, start + timedelta(days=4), attached=2)
+    flow.approve(flow.draft(DocumentKind.CONSENT_FORMS), start + timedelta(days=4))
+    registry = MentorRegistry.objects.create(school=school, school_year=year)
+    registry.mentors.set(MentorProfile.objects.filter(school=school, is_active=True))
+    if registry.mentors.exists():
+        flow.approve(flow.draft(DocumentKind.ORDER_REGISTRY), start + timedelta(days=6))
+    flow.approve(flow.draft(DocumentKind.PROGRAM), start + timedelta(days=9))
+    # The director's queue is not empty: the order on the pairs whose consents are in hand waits.
+    if not candidate_pairs(school).exists():
+        _collect_consents(school, reference_date, flow.curator)
+    waiting = [str(pk) for pk in candidate_pairs(school).values_list("pk", flat=True)]
+    if waiting:
+        flow.submit(flow.draft(DocumentKind.ORDER_PAIRS, {"pairs": waiting}))
+        flow.draft(DocumentKind.ORDER_MENTOR_SCHOOL)
+    else:
+        flow.submit(flow.draft(DocumentKind.ORDER_MENTOR_SCHOOL))
+
+
+def _collect_consents(school: School, reference_date: date, curator, limit: int = 2) -> None:
+    """Bring the consents of a couple of draft pairs (on paper, a week before) and mark them collected."""
+    from programs.services import pairs as pair_service
+
+    drafts = list(
+        MentoringPair.objects.filter(school=school, status=PairStatus.DRAFT)
+        .prefetch_related("mentee_links")
+        .order_by("start_date", "pk")[:limit]
+    )
+    needed = {}
+    for pair in drafts:
+        for kind in (ConsentKind.MENTOR, ConsentKind.PERSONAL_DATA):
+            needed[(pair.mentor_id, kind)] = pair
+        for link in pair.mentee_links.all():
+            for kind in (ConsentKind.MENTEE, ConsentKind.PERSONAL_DATA):
+                needed[(link.mentee_id, kind)] = pair
+    have = set(
+        Consent.objects.filter(
+            participant_id__in={who for who, _kind in needed}, withdrawn_on__isnull=True
+        ).values_list("participant_id", "kind")
+    )
+    received = reference_date - timedelta(days=7)
+    _create(
+        Consent,
+        [
+            Consent(school=school, participant_id=who, kind=kind, received_on=received, recorded_by=curator)
+            for (who, kind) in needed
+            if (who, kind) not in have
+        ],
+        ids=False,
+    )
+    for pair in drafts:
+        pair_service.mark_consents_collected(pair, acting_user=curator)
+
+
+def _partial_set(flow: _Workflow, reference_date: date) -> list:
+    """Acts adopted before the system are registered from outside; the Regulation is approved here."""
+    from programs.documents.kinds.order_pairs import candidate_pairs
+    from programs.models import DocumentKind, RequiredAct
+
+    school = flow.school
+    external = [
+        _external(school, RequiredAct.ORDER_TARGET_MODEL, date(2023, 8, 30), "112-о"),
+        _external(school, RequiredAct.ORDER_CURATOR, date(2023, 8, 30), "113-о"),
+        _external(school, RequiredAct.WEBSITE, date(2023, 9, 15), ""),
+    ]
+    regulation = flow.draft(DocumentKind.REGULATION)
+    flow.approve(
+        flow.draft(DocumentKind.ORDER_REGULATION, {"regulation": str(regulation.pk)}),
+        reference_date + timedelta(days=3),
+        attached=1,
+    )
+    flow.draft(DocumentKind.PROGRAM)
+    waiting = [str(pk) for pk in candidate_pairs(school).values_list("pk", flat=True)]
+    if waiting:
+        flow.draft(DocumentKind.ORDER_PAIRS, {"pairs": waiting})
+    return external
+
+
+def _returned_set(flow: _Workflow, reference_date: date) -> list:
+    """Older acts from outside, and a new Regulation the director sent back for corrections."""
+    from programs.models import DocumentKind, RequiredAct
+
+    school = flow.school
+    external = [
+        _external(school, RequiredAct.REGULATION, date(2022, 9, 1), "7-ЛА"),
+        _external(school, RequiredAct.ORDER_TARGET_MODEL, date(2022, 8, 29), "98-о"),
+        _external(school, RequiredAct.ROADMAP, date(2022, 9, 1), "8-ЛА"),
+    ]
+    flow.give_back(
+        flow.draft(DocumentKind.REGULATION),
+        "Уточните состав методического совета и срок программ для обучающихся.",
+    )
+    flow.draft(DocumentKind.ORDER_TARGET_MODEL)
+    return external
+
+
+NOTE_TEXTS = {
+    "strengths": (
+        "Все молодые специалисты, принятые в прошлом учебном году, закреплены за наставниками; наставники "
+        "прошли «Школу наставников», программы опирались на результаты диагностики затруднений."
+    ),
+    "weaknesses": (
+        "Не все пары регулярно вели журнал наставничества; открытые уроки наставляемых проводились в основном "
+        "во втором полугодии."
+    ),
+    "opportunities": (
+        "Сетевое взаимодействие со школами района и курсы повышения квалификации регионального центра "
+        "для наставников."
+    ),
+    "threats": "Высокая учебная нагрузка наставников; уход молодых педагогов в отпуск по уходу за ребёнком.",
+    "reasons": (
+        "Досрочное прекращение программ связано прежде всего с переездом и увольнением наставляемых; отдельные "
+        "пары не сложились."
+    ),
+    "decisions": (
+        "1. Признать практику наставничества эффективной и продолжить реализацию программы.\n\n"
+        "2. Скорректировать дорожную карту: обучение наставников провести в сентябре–октябре.\n\n"
+        "3. Поощрить наставников, программы которых признаны лучшими практиками."
+    ),
+}
+
+
+def seed_documents(
+    schools: Sequence[School],
+    staff: Sequence[Staff],
+    *,
+    reference_date: date,
+    accounts: dict[str, dict[str, object]],
+) -> DocumentsSeed:
+    """Mentoring settings for every school; local acts varied by school so that registers differ.
+
+    ``accounts`` maps a school code to its demo users by role. The first account schools run the real
+    workflow (the showcase set, a partial set with acts from outside, a returned draft, nothing at all);
+    a few more schools get a draft Regulation from the real service; the rest get acts registered from
+    outside in bulk, for a share of them — fast enough for ``--schools 2000``.
+    """
+    from programs.models import DocumentKind, ExternalAct, RequiredAct
+
+    year = school_year_of(reference_date)
+    result = DocumentsSeed()
+    staff_of_user = {p.user_id: p for p in staff if p.user_id}
+    deputies: dict[int, Staff] = {}
+    for p in staff:
+        if p.position == "заместитель директора по УВР" and p.employment_status == EmploymentStatus.WORKS:
+            deputies.setdefault(p.school_id, p)
+    curator_of: dict[int, Staff] = {}
+    for school in schools:
+        user = accounts.get(school.code, {}).get("curator")
+        found = staff_of_user.get(user.pk) if user is not None else None
+        if found is None and random.Random(f"curator-{school.code}").random() < 0.7:
+            found = deputies.get(school.pk)
+        if found is not None:
+            curator_of[school.pk] = found
+    result.settings = len(_settings_rows(schools, curator_of))
+
+    external: list = []
+    scenarios = (_full_set, _partial_set, _returned_set, None)
+    workflow_schools = [s for s in schools if {"curator", "director"} <= set(accounts.get(s.code, {}))]
+    for index, school in enumerate(workflow_schools[:WORKFLOW_SCHOOLS]):
+        scenario = scenarios[index % len(scenarios)]
+        if scenario is None:
+            continue  # a school that has not started its paperwork
+        flow = _Workflow(
+            school, accounts[school.code]["curator"], accounts[school.code]["director"], year, result
+        )
+        external += scenario(flow, reference_date) or []
+    with_workflow = {s.pk for s in workflow_schools[:WORKFLOW_SCHOOLS]}
+
+    requirements = list(RequiredAct.values)
+    for index, school in enumerate(schools):
+        if school.pk in with_workflow:
+            continue
+        rng = random.Random(f"acts-{school.code}")
+        if index < DRAFT_SCHOOLS and rng.random() < 0.5:
+            _Workflow(school, None, None, year, result).draft(DocumentKind.REGULATION)
+        if rng.random() < EXTERNAL_SHARE:
+            for n, requirement in enumerate(sorted(rng.sample(requirements, rng.randint(1, 5)))):
+                adopted = date(rng.randint(2021, year - 1), rng.choice((8, 9)), rng.randint(1, 28))
+                suffix = "-о" if requirement.startswith("order_") else "-ЛА"
+                external.append(
+                    _external(school, requirement, adopted, f"{rng.randint(20, 160) + n}{suffix}")
+                )
+    _create(ExternalAct, external, ids=False)
+    result.external_acts = len(external)
+    return result

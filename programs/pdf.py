@@ -12,7 +12,9 @@ the network, whatever a template (or a name typed by a user into it) contains.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -119,7 +121,14 @@ def _url_fetcher_class():
     return LocalStaticFetcher
 
 
-def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
+def render_pdf(
+    template_name: str,
+    context: dict,
+    *,
+    base_url: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> bytes:
     """The PDF of a template (which should extend ``pdf/base.html``), as bytes.
 
     pdf/base.html puts the shared stylesheet first, so a document's own styles may override it
@@ -127,6 +136,10 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
 
     Relative URLs in the template (``<img src="img/logo.png">``) resolve against ``base_url``,
     by default the project's static directory.
+
+    ``metadata`` overrides attributes of WeasyPrint's ``DocumentMetadata`` (``created``, ``modified``
+    as W3C dates, ``authors``…) and ``options`` are WeasyPrint's PDF options (``pdf_identifier``…):
+    an approved document fixes both, so that rendering it twice gives the same bytes.
     """
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -142,7 +155,11 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     if BASE_CSS_MARK not in html:  # a template not built on pdf/base.html still gets the page and fonts
         extra.append(CSS(string=base_css, font_config=font_config, url_fetcher=fetcher))
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=extra, font_config=font_config)
+    pdf_options = dict(options or {})
+    rendered = document.render(font_config=font_config, stylesheets=extra, **pdf_options)
+    for name, value in (metadata or {}).items():
+        setattr(rendered.metadata, name, value)
+    return rendered.write_pdf(**pdf_options)
 
 
 def pdf_response(content: bytes, filename: str, *, as_attachment: bool = True) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Background jobs of the programs app: the morning reminders."""
+"""Background jobs of the programs app: the morning reminders and the files of documents."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from programs.services.reminders import collect_reminders, email_reminders, store_reminders
 from schools.models import School
@@ -48,3 +49,25 @@ def send_daily_reminders(today: str | None = None, batch_size: int = BATCH_SIZE)
             with school_scope(batch):
                 counts["emailed"] += email_reminders()
     return counts
+
+
+@shared_task(bind=True, base=SchoolScopedTask, name="programs.render_document", max_retries=3)
+def render_document(self, rendering_id: int) -> str:
+    """Make the PDF or DOCX of one ``DocumentRendering`` row (see ``programs.services.document_files``).
+
+    Queued with the document's school as its scope. Idempotent: a row already done or failed is left
+    alone, so a second delivery (late acknowledgement after a lost worker) costs nothing. Only
+    storage errors are transient and retried, with a growing delay; the last failure is recorded.
+    """
+    from programs.services import document_files
+
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            return document_files.perform_rendering(rendering_id)
+        except OSError as error:
+            if self.request.retries < self.max_retries:
+                raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
+            document_files.record_failure(
+                rendering_id, _("Не удалось сохранить файл: хранилище недоступно. Попробуйте позже.")
+            )
+            return "failed"

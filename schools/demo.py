@@ -1145,6 +1145,15 @@ def _write(plan: DemoPlan) -> SeedResult:
         mentor_user_ids=frozenset(u for u, roles in roles_of_user.items() if Role.MENTOR in roles),
         mentee_user_ids=frozenset(u for u, roles in roles_of_user.items() if Role.MENTEE in roles),
     )
+    # Mentoring settings and local acts (the real workflow for the first account schools).
+    from programs.demo import seed_documents
+
+    school_accounts: dict[str, dict[str, User]] = {}
+    for a in plan.accounts:
+        for role, school_code, _municipality in a.roles:
+            if school_code and a.login == f"{school_code}.{role}":
+                school_accounts.setdefault(school_code, {})[role] = users[a.login]
+    seed_documents(school_rows, staff_rows, reference_date=REFERENCE_DATE, accounts=school_accounts)
     return SeedResult(
         created=True,
         municipalities=len(plan.municipalities),

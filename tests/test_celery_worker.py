@@ -110,3 +110,43 @@ def test_a_scoped_job_in_the_worker_sees_only_its_schools(world, worker):
     both = staff_names.delay(scope_school_ids=[world.a.school.pk, world.c.school.pk])
     assert both.get(timeout=60) == sorted([world.a.marker, world.c.marker])
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
+
+
+@pytest.fixture
+def shared_media(tmp_path, settings, monkeypatch):
+    """One MEDIA_ROOT for the test and the worker it starts (the worker reads DJANGO_MEDIA_ROOT)."""
+    media = tmp_path / "media"
+    monkeypatch.setenv("DJANGO_MEDIA_ROOT", str(media))
+    settings.MEDIA_ROOT = media
+    return media
+
+
+@pytest.fixture
+def media_worker(shared_media, worker):
+    return worker
+
+
+def test_a_document_is_rendered_to_pdf_by_the_worker_in_its_schools_scope(world, media_worker):
+    from django_scopes import scopes_disabled
+
+    from programs.models import DocumentRendering, RenderStatus
+    from programs.services import document_files
+    from tests.test_documents_workflow import draft_pairs_order, ready_pair
+
+    document = draft_pairs_order(world, [ready_pair(world, last_name="Воркерова")])
+    with scopes_disabled():
+        row = document_files.request_rendering(document, "pdf", world.a.users["curator"])  # queued on commit
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            row = DocumentRendering.objects.get(pk=row.pk)
+            if row.status in (RenderStatus.DONE, RenderStatus.FAILED):
+                break
+            time.sleep(0.3)
+        else:
+            pytest.fail("the worker did not render the document:\n" + media_worker["log"].read_text())
+        assert (row.status, row.error) == (RenderStatus.DONE, ""), media_worker["log"].read_text()
+        blob = document_files.read_file(row)
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=blob, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Воркерова" in text and "ПРОЕКТ" in text

@@ -304,3 +304,51 @@ def test_kind_counts_keep_several_oy_and_udo():
     assert (general, additional, vocational) == (94, 29, 11)
     assert demo.kind_counts(1) == (1, 0, 0)
     assert sum(demo.kind_counts(2)) == 2
+
+
+@pytest.mark.django_db
+def test_demo_schools_get_settings_and_different_sets_of_local_acts():
+    """mo01-001 shows the full set through the real workflow; other schools differ (acts from outside,
+    drafts, nothing), so the register of acts and the monitoring have something to compare."""
+    from programs.models import (
+        Document,
+        DocumentStatus,
+        ExternalAct,
+        MentoringSettings,
+        MentorRegistry,
+        RoadmapStatus,
+        SchoolRoadmap,
+    )
+
+    seed()
+    with scopes_disabled():
+        assert MentoringSettings.objects.count() == School.objects.count()
+        settings = MentoringSettings.objects.get(school__code="mo01-001")
+        assert settings.curator == Staff.objects.get(user__username="mo01-001.curator")
+        assert settings.forms.filter(code="teacher-teacher").exists()
+        assert MentoringSettings.objects.exclude(pay_supplement="").exists()
+
+        showcase = Document.objects.filter(school__code="mo01-001")
+        approved = set(showcase.filter(status=DocumentStatus.APPROVED).values_list("kind", flat=True))
+        assert {
+            "order_target_model",
+            "order_curator",
+            "order_regulation",
+            "regulation",
+            "roadmap",
+        } <= approved
+        regulation = showcase.get(kind="regulation")
+        assert regulation.approved_via.kind == "order_regulation"
+        assert regulation.registration_number.endswith("-ЛА")
+        assert showcase.filter(status=DocumentStatus.SUBMITTED).exists()  # the director's queue
+        assert SchoolRoadmap.objects.get(school__code="mo01-001").status == RoadmapStatus.APPROVED
+        assert MentorRegistry.objects.get(school__code="mo01-001").status == MentorRegistry.Status.APPROVED
+        assert all(d.content_hash for d in showcase.filter(status=DocumentStatus.APPROVED))
+
+        assert Document.objects.filter(status=DocumentStatus.RETURNED).exists()
+        assert ExternalAct.objects.filter(school__code="mo01-002", scan="").exists()
+        with_acts = set(Document.objects.values_list("school__code", flat=True)) | set(
+            ExternalAct.objects.values_list("school__code", flat=True)
+        )
+        assert "mo02-002" not in with_acts  # a school that has not started its paperwork
+        assert 2 < len(with_acts) < School.objects.count()

@@ -119,6 +119,9 @@ class RegistryResource(resources.ModelResource):
     def __init__(self, *, school: School) -> None:
         super().__init__()  # copies the class's fields: changing them here stays in this instance
         self.school = school
+        # Spreadsheet row numbers of the dataset's rows (set by the runner), for messages that name
+        # another row of the file: records that span several rows (programs/imports_history.py).
+        self.row_numbers: list[int] = []
         for field in self.fields.values():
             # Names are looked up once per cell; a lazy translation would be re-translated every time.
             field.column_name = str(field.column_name)

@@ -308,6 +308,7 @@ def import_table(kind: ImportKind, school: School, table: Table, *, commit: bool
     scope (a request of its curator, or ``school_scope`` in the command).
     """
     resource = kind.resource(school=school)
+    resource.row_numbers = table.numbers
     columns = _match_columns(resource, table.headers)
     dataset = tablib.Dataset(headers=columns.names)
     for values in table.rows:
@@ -320,6 +321,7 @@ def import_table(kind: ImportKind, school: School, table: Table, *, commit: bool
 
     with transaction.atomic():
         resource = kind.resource(school=school)
+        resource.row_numbers = table.numbers
         report = _report(kind, resource, table, columns, _run(resource, dataset, dry_run=False), {})
         if report.ok:
             report.committed = True
