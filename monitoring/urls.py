@@ -7,4 +7,5 @@ app_name = "monitoring"
 urlpatterns = [
     path("campaigns/", include("monitoring.urls_campaigns")),
     path("surveys/", include("monitoring.urls_surveys")),
+    path("", include("monitoring.urls_dashboards")),
 ]
