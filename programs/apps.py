@@ -11,5 +11,7 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         # The register of local acts is importable like the registries (schools/imports/kinds.py).
         from programs.imports import register_import_kind
+        from programs.imports_history import register_history_kinds
 
         register_import_kind()
+        register_history_kinds()

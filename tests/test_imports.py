@@ -563,7 +563,7 @@ def test_the_command_dry_run_checks_and_writes_nothing(world, tmp_path):
             "Организация с кодом «no-such-school» не найдена.",
         ),
         (["staff", "{tmp}/missing.csv", "--school", "school-a"], "не найден"),
-        (["pairs", "{path}", "--school", "school-a"], "invalid choice: 'pairs'"),
+        (["nothing", "{path}", "--school", "school-a"], "invalid choice: 'nothing'"),
     ],
     ids=["unknown-school", "missing-file", "unknown-kind"],
 )
@@ -660,7 +660,7 @@ def test_a_malformed_token_is_a_404(client, world, token):
 def test_an_unknown_kind_is_a_404(client, world):
     client.force_login(world.user("a", "curator"))
     for name in ("schools:import", "schools:import-template", "schools:export"):
-        assert client.get(reverse(name, kwargs={"kind": "pairs"})).status_code == 404
+        assert client.get(reverse(name, kwargs={"kind": "nothing"})).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["psychologist", "mentor", "municipal_methodist"])
