@@ -19,9 +19,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_scopes import get_scope
 
-from schools.models import Municipality, School
-from schools.tenancy import SchoolScopedManager, TerritoryScopedManager
+from schools.models import Municipality, Region, School
+from schools.tenancy import SCOPE_DIMENSION, OutOfScopeQuerySet, SchoolScopedManager, TerritoryScopedManager
 
 
 class JobStatus(models.TextChoices):
@@ -261,3 +262,133 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.school_year}"
+
+
+# --- Report files ------------------------------------------------------------------------------------
+
+
+class ReportKind(models.TextChoices):
+    MUNICIPAL = "municipal", _("муниципальный аналитический отчёт")
+    REGIONAL = "regional", _("региональный аналитический отчёт")
+    SCHOOL = "school", _("показатели организации")
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+    JSON = "json", "JSON"
+
+
+class ReportScopedManager(SchoolScopedManager):
+    """Manager of report files: a row is visible when the place it reports on touches the scope.
+
+    A school's report is visible in a scope that holds that school; a municipal report, when its
+    municipality holds a school of the scope; a regional report (no municipality), when its region
+    does. Like ``TerritoryScopedManager`` this is only the tenant fence: who may open which kind is
+    decided by the views (a regional report is for the regional methodist, a municipal one for the
+    methodists, a school's for its director and curator).
+    """
+
+    school_path = "school"
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def get_queryset(self) -> models.QuerySet:
+        current = get_scope()
+        base = models.Manager.get_queryset(self)
+        if not current.get("_enabled", True):
+            return base
+        if SCOPE_DIMENSION not in current:
+            return OutOfScopeQuerySet(self.model, using=self._db, missing_scopes=[SCOPE_DIMENSION])
+        school_ids = list(current[SCOPE_DIMENSION])
+        municipalities = Municipality.objects.filter(schools__pk__in=school_ids).values("pk")
+        regions = Region.objects.filter(municipalities__schools__pk__in=school_ids).values("pk")
+        return base.filter(
+            Q(school__isnull=False, school_id__in=school_ids)
+            | Q(school__isnull=True, municipality__isnull=False, municipality_id__in=municipalities)
+            | Q(school__isnull=True, municipality__isnull=True, region_id__in=regions)
+        )
+
+
+def report_upload_to(instance: ReportFile, filename: str) -> str:
+    place = (
+        f"s{instance.school_id}"
+        if instance.school_id
+        else (f"m{instance.municipality_id}" if instance.municipality_id else f"r{instance.region_id}")
+    )
+    return f"reports/{place}/{filename}"
+
+
+class ReportFile(models.Model):
+    """A file of an analytical report made by the Celery job ``monitoring.render_report``.
+
+    The place is a region (always set), a municipality (municipal and school reports) and a school
+    (the school's own numbers); the period, the slice date and the comparison date are the report's
+    parameters. The browser polls ``status``/``progress`` until the file is ready.
+    """
+
+    kind = models.CharField(_("отчёт"), max_length=16, choices=ReportKind.choices)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="report_files")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="report_files"
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="report_files"
+    )
+    period_start = models.DateField(_("начало периода"))
+    period_end = models.DateField(_("конец периода"))
+    as_of = models.DateField(_("по состоянию на"))
+    compare_as_of = models.DateField(_("дата сравнения"))
+    use_snapshot = models.BooleanField(_("использовать готовый снимок показателей"), default=True)
+    fmt = models.CharField(_("формат"), max_length=8, choices=ReportFormat.choices)
+    status = models.CharField(
+        _("состояние"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("готовность, %"), default=0)
+    file = models.FileField(_("файл"), upload_to=report_upload_to, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    source = models.CharField(_("источник данных"), max_length=300, blank=True)
+    error = models.TextField(_("ошибка"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("запрошен"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("сформирован"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("время формирования, мс"), null=True, blank=True)
+
+    objects = ReportScopedManager()
+
+    class Meta:
+        verbose_name = _("файл аналитического отчёта")
+        verbose_name_plural = _("файлы аналитических отчётов")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="municipal", municipality__isnull=False, school__isnull=True)
+                    | Q(kind="regional", municipality__isnull=True, school__isnull=True)
+                    | Q(kind="school", municipality__isnull=False, school__isnull=False)
+                ),
+                name="report_file_place_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="report_file_period"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "kind", "requested_at"]),
+            models.Index(fields=["region", "kind", "requested_at"]),
+            models.Index(fields=["school", "requested_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start}–{self.period_end} ({self.fmt})"
+
+    @property
+    def place(self) -> School | Municipality | Region:
+        return self.school or self.municipality or self.region
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

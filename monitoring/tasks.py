@@ -35,3 +35,29 @@ def compute_indicators(self, snapshot_ids: list[int]) -> dict[str, int]:
             )
         raise
     return {"snapshots": len(headers)}
+
+
+@shared_task(bind=True, base=SchoolScopedTask, name="monitoring.render_report", max_retries=3)
+def render_report(self, report_id: int) -> str:
+    """Make the file of one ``ReportFile`` (PDF, XLSX or JSON; see ``monitoring.services_reports``).
+
+    Queued with the schools the report covers as its scope. Idempotent: a row already taken, done or
+    failed is left alone, so a second delivery costs nothing. Only storage errors are transient and
+    retried with a growing delay; the last failure is recorded on the row.
+    """
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from monitoring import services_reports
+
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            return services_reports.perform_report(report_id)
+        except OSError as error:
+            if self.request.retries < self.max_retries:
+                raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
+            services_reports.record_failure(
+                report_id, _("Не удалось сохранить файл отчёта: хранилище недоступно. Попробуйте позже.")
+            )
+            return JobStatus.FAILED

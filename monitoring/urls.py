@@ -7,5 +7,6 @@ app_name = "monitoring"
 urlpatterns = [
     path("campaigns/", include("monitoring.urls_campaigns")),
     path("surveys/", include("monitoring.urls_surveys")),
+    path("reports/", include("monitoring.urls_reports")),
     path("", include("monitoring.urls_dashboards")),
 ]

@@ -39,6 +39,7 @@ _AFTER_PBDR = (
     "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
     "w:rPr", "w:sectPr", "w:pPrChange",
 )  # fmt: skip
+_AFTER_SUPPRESS_HYPHENS = _AFTER_PBDR[_AFTER_PBDR.index("w:suppressAutoHyphens") + 1 :]
 _AFTER_SZCS = (
     "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
     "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath",
@@ -389,6 +390,7 @@ class _Writer:
         def fill(cell, lines, *, bold: bool = False, center: bool = False) -> None:
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
+            _child(paragraph._p.get_or_add_pPr(), "w:suppressAutoHyphens", _AFTER_SUPPRESS_HYPHENS)
             _lines(paragraph, lines, bold=bold)
             for run in paragraph.runs:
                 run.font.size = Pt(self.table_pt)
@@ -418,7 +420,9 @@ class _Writer:
                 width.set(qn("w:w"), twips[i])
                 width.set(qn("w:type"), "dxa")
                 p = etree.SubElement(tc, qn("w:p"))
-                jc = etree.SubElement(etree.SubElement(p, qn("w:pPr")), qn("w:jc"))
+                ppr = etree.SubElement(p, qn("w:pPr"))
+                etree.SubElement(ppr, qn("w:suppressAutoHyphens"))  # names in tables are not hyphenated
+                jc = etree.SubElement(ppr, qn("w:jc"))
                 jc.set(qn("w:val"), "center" if cell is not None and cell.centered else "left")
                 lines = cell.lines if cell is not None else ()
                 if not any(lines):
