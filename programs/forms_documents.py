@@ -168,6 +168,18 @@ class ApproveForm(forms.Form):
         help_text=_("Обычно сегодня; можно указать дату, когда приказ подписан на бумаге."),
     )
 
+    sequence = forms.IntegerField(
+        label=_("Номер по журналу регистрации"),
+        required=False,
+        min_value=1,
+        max_value=99999,
+        help_text=_(
+            "Оставьте пустым, и система даст следующий номер. Укажите число, если школа ведёт общий "
+            "журнал приказов и очередной номер в нём больше: номер оформится по формату из настроек."
+        ),
+        error_messages={"min_value": _("Номер — целое число больше нуля.")},
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["approved_on"].initial = timezone.localdate()

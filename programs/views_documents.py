@@ -39,7 +39,6 @@ from programs.forms_documents import (
 )
 from programs.forms_pairs import add_service_error
 from programs.models import Document, DocumentSection, DocumentStatus
-from programs.services import document_notifications as notify
 from programs.services import documents as services
 from programs.services.mentoring_settings import update_settings
 from schools.models import SCHOOL_MANAGERS, SCHOOL_READERS, Role
@@ -359,7 +358,6 @@ def document_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DocumentError as error:
         messages.error(request, _error_text(error))
     else:
-        notify.document_submitted(document=document, acting_user=request.user)
         messages.success(request, _("Документ отправлен руководителю на утверждение."))
     return _to_detail(document)
 
@@ -438,18 +436,23 @@ def document_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             document = services.approve_document(
-                document=document, acting_user=request.user, on=form.cleaned_data["approved_on"]
+                document=document,
+                acting_user=request.user,
+                on=form.cleaned_data["approved_on"],
+                sequence=form.cleaned_data["sequence"],
             )
         except services.DocumentError as error:
-            messages.error(request, _error_text(error))
+            if "sequence" not in getattr(error, "error_dict", {}):
+                messages.error(request, _error_text(error))
+                return _to_detail(document)
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Документ утверждён: № %(number)s от %(date)s.")
+                % {"number": document.registration_number, "date": document.approved_on.strftime("%d.%m.%Y")},
+            )
             return _to_detail(document)
-        notify.document_approved(document=document, acting_user=request.user)
-        messages.success(
-            request,
-            _("Документ утверждён: № %(number)s от %(date)s.")
-            % {"number": document.registration_number, "date": document.approved_on.strftime("%d.%m.%Y")},
-        )
-        return _to_detail(document)
     return TemplateResponse(
         request,
         "programs/documents/decide.html",
@@ -478,7 +481,6 @@ def document_return(request: HttpRequest, pk: int) -> HttpResponse:
         except services.DocumentError as error:
             add_service_error(form, error)
         else:
-            notify.document_returned(document=document, acting_user=request.user)
             messages.success(request, _("Документ возвращён на доработку с вашим комментарием."))
             return _to_detail(document)
     return TemplateResponse(

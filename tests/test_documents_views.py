@@ -94,6 +94,12 @@ def test_the_curator_drafts_an_order_on_pairs_through_the_pages(client, world):
     assert "С приказом ознакомлены:" in detail
     assert "ПРИКАЗЫВАЮ:" in detail
 
+    # One pair chosen is still a list of pairs when the draft is rebuilt from the data.
+    refreshed = client.post(_url("document-refresh", document), follow=True)
+    assert refreshed.status_code == 200
+    with scopes_disabled():
+        assert [row.pair_id for row in document.pair_rows.all()] == [pair.pk]
+
 
 def test_an_order_without_pairs_shows_the_error_on_the_field(client, world):
     ready_pair(world.a)
@@ -605,3 +611,23 @@ def test_every_kind_opens_its_drafting_page_and_drafts_or_explains_why_not(clien
         page = client.get(_detail(drafted))
         assert page.status_code == 200
         assert 'data-testid="document-section"' in page.content.decode()
+
+
+def test_the_director_may_take_the_number_from_the_schools_own_register(client, world):
+    first = document_in(world, DocumentStatus.SUBMITTED)
+    _login(client, world, "director")
+    today = timezone.localdate().isoformat()
+    response = client.post(_url("document-approve", first), {"approved_on": today, "sequence": "45"})
+    assert response.status_code == 302
+    assert _reload(first).registration_number == "45-о"
+
+    second = pairs_order(world.a, [ready_pair(world.a)])
+    with scopes_disabled():
+        svc.submit_document(document=second, acting_user=world.a.users["curator"])
+    taken = client.post(_url("document-approve", second), {"approved_on": today, "sequence": "45"})
+    assert taken.status_code == 200
+    assert "Номер должен быть больше 45" in taken.content.decode()
+    assert _reload(second).status == DocumentStatus.SUBMITTED
+
+    client.post(_url("document-approve", second), {"approved_on": today})
+    assert _reload(second).registration_number == "46-о"

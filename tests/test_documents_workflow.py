@@ -242,3 +242,59 @@ def test_two_approvals_at_once_get_different_consecutive_numbers(world):
             Document.objects.filter(pk__in=[d.pk for d in docs]).values_list("registration_number", flat=True)
         )
     assert numbers == ["1-о", "2-о"]
+
+
+def _approved(world, doc, day):
+    with scopes_disabled():
+        svc.submit_document(document=doc, acting_user=world.a.users["curator"])
+        return svc.approve_document(document=doc, acting_user=world.a.users["director"], on=day)
+
+
+def test_an_amending_order_on_pairs_restates_the_appendix_with_the_pairs_still_working(world):
+    first = ready_pair(world, last_name="Первая")
+    ended = ready_pair(world, last_name="Ушедшая")
+    old = _approved(world, draft_pairs_order(world, [first, ended]), date(2026, 9, 10))
+    with scopes_disabled():
+        pairs.end_early(
+            ended.__class__.objects.get(pk=ended.pk),
+            reason="mentee_request",
+            on=date(2026, 10, 1),
+            acting_user=world.a.users["curator"],
+        )
+    added = ready_pair(world, last_name="Новая")
+    with scopes_disabled():
+        new = svc.amend_document(document=old, acting_user=None, options={"pairs": [str(added.pk)]})
+        names = [row["mentees"][0]["name"].split()[0] for row in new.payload["pairs"]]
+        assert names == ["Первая", "Новая"]
+        assert [row.pair_id for row in new.pair_rows.all()] == [added.pk]
+        assert new.sections.get(key="clauses").body.startswith(
+            f"1. Изложить приложение к приказу от 10.09.2026 № {old.registration_number}"
+        )
+    _approved(world, new, date(2026, 10, 5))
+    with scopes_disabled():
+        first.refresh_from_db()
+        added.refresh_from_db()
+        assert added.status == PairStatus.FIXED
+        assert first.status == PairStatus.FIXED
+        assert first.order_number == old.registration_number
+
+
+def test_namesakes_with_different_positions_sign_on_their_own_lines():
+    from programs.documents.kinds.order_pairs import acquaintance_rows
+
+    rows = [
+        {"mentor": "Иванова А. А.", "mentor_position": "учитель математики", "mentees": []},
+        {
+            "mentor": "Петрова Б. Б.",
+            "mentor_position": "учитель химии",
+            "mentees": [
+                {"name": "Иванова А. А.", "position": "учитель истории"},
+                {"name": "Иванова А. А.", "position": "учитель математики"},
+            ],
+        },
+    ]
+    assert acquaintance_rows(rows) == [
+        {"name": "Иванова А. А.", "position": "учитель математики"},
+        {"name": "Петрова Б. Б.", "position": "учитель химии"},
+        {"name": "Иванова А. А.", "position": "учитель истории"},
+    ]

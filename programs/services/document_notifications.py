@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Document, DocumentEvent, Notification
-from programs.selectors_documents import approval_effects
 from schools.models import Membership, Role, User
 from schools.tenancy import school_scope
 
@@ -96,6 +95,9 @@ def _notify(
 
 def document_submitted(*, document: Document, acting_user: User | None) -> list[int]:
     """Tell the school's directors that a document waits for their approval."""
+    # The selectors read the documents service, which calls this module: import at call time.
+    from programs.selectors_documents import approval_effects
+
     directors = Membership.objects.filter(
         school_id=document.school_id, role=Role.DIRECTOR, is_active=True
     ).values_list("user_id", flat=True)

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +39,7 @@ from programs.models import (
     RegistrationCounter,
     RegistrationSeries,
 )
+from programs.services import document_notifications as notify
 from schools.models import Membership, Role, School, User
 
 
@@ -84,17 +86,30 @@ def format_number(template: str, sequence: int, year: int) -> str:
     return template.replace("{n}", str(sequence)).replace("{year}", str(year))
 
 
-def next_registration(school: School, series: str, year: int) -> tuple[int, str]:
+def next_registration(
+    school: School, series: str, year: int, *, sequence: int | None = None
+) -> tuple[int, str]:
     """The next number of a register; the counter row stays locked until the transaction ends.
 
     Two approvals at once wait for each other on the counter row, so numbers are unique and have
-    no gaps (the unique constraint on documents is the last line of defence).
+    no gaps (the unique constraint on documents is the last line of defence). A school that keeps
+    one paper register for all its orders gives the number from it (``sequence``): it must come
+    after the last one given here, and numbering goes on from it.
     """
     RegistrationCounter.objects.bulk_create(
         [RegistrationCounter(school=school, series=series, year=year)], ignore_conflicts=True
     )
     counter = RegistrationCounter.objects.select_for_update().get(school=school, series=series, year=year)
-    counter.last += 1
+    if sequence is not None and sequence <= counter.last:
+        raise DocumentError(
+            {
+                "sequence": [
+                    _("Номер должен быть больше %(last)s: этот номер в %(year)s году уже выдан.")
+                    % {"last": counter.last, "year": year}
+                ]
+            }
+        )
+    counter.last = sequence if sequence is not None else counter.last + 1
     counter.save(update_fields=["last"])
     conf = settings_of(school)
     fmt = conf.order_number_format if series == RegistrationSeries.ORDERS else conf.act_number_format
@@ -171,10 +186,12 @@ def _raw_options(
     if form_class is None or not data:
         return {}
     submitted: dict[str, Any] = {}
-    for name in form_class.base_fields:
+    for name, field in form_class.base_fields.items():
         if hasattr(data, "getlist"):
             values = data.getlist(name)
-            submitted[name] = values if len(values) != 1 else values[0]
+            # A multiple choice stays a list even with one value chosen, or a refresh rejects it.
+            many = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+            submitted[name] = values if many or len(values) != 1 else values[0]
         elif name in data:
             value = data[name]
             submitted[name] = (
@@ -345,6 +362,7 @@ def submit_document(*, document: Document, acting_user: User | None) -> Document
     document.submitted_at = timezone.now()
     document.save(update_fields=["status", "submitted_at", "updated_at"])
     _record(document, DocumentEvent.Action.SUBMITTED, acting_user)
+    notify.document_submitted(document=document, acting_user=acting_user)
     return document
 
 
@@ -375,17 +393,25 @@ def return_document(*, document: Document, comment: str, acting_user: User | Non
     document.director_comment = comment
     document.save(update_fields=["status", "director_comment", "updated_at"])
     _record(document, DocumentEvent.Action.RETURNED, acting_user, comment)
+    notify.document_returned(document=document, acting_user=acting_user)
     return document
 
 
-def _register(document: Document, *, on: date, acting_user: User, via: Document | None = None) -> None:
+def _register(
+    document: Document,
+    *,
+    on: date,
+    acting_user: User,
+    via: Document | None = None,
+    sequence: int | None = None,
+) -> None:
     """Number, date, freeze and apply one document (the caller holds its lock)."""
     doc_type = document_type(document.kind)
     errors = doc_type.approval_errors(document)
     if errors:
         raise DocumentError(errors)
     series = doc_type.series
-    sequence, number = next_registration(document.school, series, on.year)
+    sequence, number = next_registration(document.school, series, on.year, sequence=sequence)
     document.payload = {**document.payload, "letterhead": letterhead(document.school)}
     document.status = DocumentStatus.APPROVED
     document.registration_series = series
@@ -414,17 +440,23 @@ def _register(document: Document, *, on: date, acting_user: User, via: Document 
 
 
 @transaction.atomic
-def approve_document(*, document: Document, acting_user: User, on: date | None = None) -> Document:
-    """The director approves: numbered, dated, frozen and in effect; documents it approves follow."""
+def approve_document(
+    *, document: Document, acting_user: User, on: date | None = None, sequence: int | None = None
+) -> Document:
+    """The director approves: numbered, dated, frozen and in effect; documents it approves follow.
+
+    ``sequence`` is the number from the school's own register when it is not the next one here.
+    """
     document = _locked(document)
     _require_director(acting_user, document.school)
     if document.status != DocumentStatus.SUBMITTED:
         raise DocumentError(_("Утвердить можно только документ, отправленный на утверждение."))
     on = on or timezone.localdate()
-    _register(document, on=on, acting_user=acting_user)
+    _register(document, on=on, acting_user=acting_user, sequence=sequence)
     for attached in document.approves.select_for_update().order_by("pk"):
         if attached.status != DocumentStatus.APPROVED:
             _register(attached, on=on, acting_user=acting_user, via=document)
+    notify.document_approved(document=document, acting_user=acting_user)
     return document
 
 

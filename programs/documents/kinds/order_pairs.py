@@ -25,6 +25,16 @@ def candidate_pairs(school: School):
     return pair_queryset().filter(school=school, status=PairStatus.CONSENTS).order_by("start_date", "pk")
 
 
+def kept_pairs(amended: Document) -> list[MentoringPair]:
+    """The pairs of the amended order's appendix that are still fixed or working."""
+    ids = [row["pair_id"] for row in amended.payload.get("pairs", []) if row.get("pair_id")]
+    found = pair_queryset().filter(
+        school=amended.school_id, pk__in=ids, status__in=(PairStatus.FIXED, PairStatus.ACTIVE)
+    )
+    by_id = {pair.pk: pair for pair in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def _date(day) -> str:
     return day.strftime("%d.%m.%Y") if day else ""
 
@@ -76,12 +86,13 @@ def appendix_table(rows: list[dict], *, with_supplement: bool) -> dict[str, obje
 
 def acquaintance_rows(rows: list[dict[str, object]]) -> list[dict[str, str]]:
     """Everyone named in the appendix, once each, for the «С приказом ознакомлены» table."""
-    seen: dict[str, str] = {}
+    # Namesakes are different people when their positions differ: each signs on their own line.
+    seen: dict[tuple[str, str], None] = {}
     for row in rows:
-        seen.setdefault(str(row["mentor"]), str(row["mentor_position"]))
+        seen.setdefault((str(row["mentor"]), str(row["mentor_position"])))
         for mentee in row["mentees"]:  # type: ignore[attr-defined]
-            seen.setdefault(mentee["name"], mentee["position"])
-    return [{"name": name, "position": position} for name, position in seen.items()]
+            seen.setdefault((mentee["name"], mentee["position"]))
+    return [{"name": name, "position": position} for name, position in seen]
 
 
 @register
@@ -118,7 +129,10 @@ class OrderPairs(DocumentType):
     def build(self, ctx: BuildContext) -> Built:
         supplement = ctx.settings.pay_supplement
         pairs = list(ctx.options["pairs"])
-        rows = [pair_row(pair, supplement) for pair in pairs]
+        # An amending order restates the whole appendix: the earlier order's pairs that still work
+        # stay in it (they are fixed already, so approval leaves them as they are), new ones follow.
+        kept = kept_pairs(ctx.amends) if ctx.amends is not None else []
+        rows = [pair_row(pair, supplement) for pair in [*kept, *pairs]]
         year = school_year_label(ctx.school_year)
         school_name = ctx.school.short_name
         sections = []
