@@ -3,14 +3,17 @@ tables carry, what blocks its approval and what approving it does."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from monitoring.compute import Period
+from monitoring.report import build_school_note_figures
 from programs.documents.figures import note_figures
 from programs.documents.registry import document_type
 from programs.models import (
@@ -119,6 +122,7 @@ def completed_program(
             end_date=made.start_date + timedelta(days=240),
             status=ProgramStatus.COMPLETED,
             ended_on=made.start_date + timedelta(days=230),
+            approved_at=timezone.make_aware(datetime.combine(made.start_date, time(9))),
             is_best_practice=best,
         )
 
@@ -737,22 +741,29 @@ def note_world(world):
     pair(second, staff(world.a), status=PairStatus.DRAFT)
 
 
-def test_note_figures_count_the_school_year_in_a_fixed_number_of_queries(world):
+def test_note_figures_are_the_monitoring_indicators_in_a_fixed_number_of_queries(world):
     with scopes_disabled(), CaptureQueriesContext(connection) as empty:
-        note_figures(world.a.school, YEAR)
+        note_figures(world.a.school, YEAR, as_of=LAST_DAY)
     note_world(world)
     with scopes_disabled(), CaptureQueriesContext(connection) as full:
-        figures = note_figures(world.a.school, YEAR)
-    assert len(full) == len(empty) == 7
-    assert (figures["young_specialists"], figures["young_under_35"], figures["young_mentees"]) == (3, 3, 3)
-    assert (figures["mentors"], figures["mentors_trained"], figures["mentors_course"]) == (2, 1, 1)
-    assert figures["pairs"] == 5
-    assert figures["pairs_by_status"][PairStatus.ENDED_EARLY] == 2
-    assert figures["programs_by_status"][ProgramStatus.COMPLETED] == 1
-    assert (figures["completion_share"], figures["best_practices"]) == (100, 1)
-    assert figures["end_reasons"] == [{"reason": "moved", "label": "переезд", "count": 2}]
+        figures = note_figures(world.a.school, YEAR, as_of=LAST_DAY)
+    assert len(full) == len(empty)
+    v = figures["values"]
+    assert (v["young_teachers"], v["young_teachers_under_35"], v["young_mentees"]) == (3, 3, 3)
+    assert (v["mentor_base"], v["mentors_trained"]) == (2, 1)
+    # The draft pair is not fixed by an order: the indicators leave it out, the note names it apart.
+    assert (v["pairs"], figures["unfixed_pairs"]) == (4, 1)
+    assert (v["programs_cohort"], v["programs_done"], v["completion_rate"]) == (1, 1, "100.0")
+    assert figures["best_practices"] == 1
     with scopes_disabled():
-        assert note_figures(world.b.school, YEAR)["pairs"] == 0
+        report = build_school_note_figures(
+            world.a.school, Period(FIRST_DAY, LAST_DAY, LAST_DAY), use_snapshot=False
+        )
+        assert note_figures(world.b.school, YEAR, as_of=LAST_DAY)["values"].get("pairs", 0) == 0
+    # The same numbers as the school's monitoring report.
+    assert {k: v[k] for k in ("teachers", "young_mentees", "pairs", "programs_done")} == {
+        k: report.values[k] for k in ("teachers", "young_mentees", "pairs", "programs_done")
+    }
 
 
 def test_the_analytical_note_shows_the_figures_and_waits_for_the_curators_analysis(world):
@@ -773,11 +784,17 @@ def test_the_analytical_note_shows_the_figures_and_waits_for_the_curators_analys
         "reasons",
         "decisions",
     ]
-    assert "2.3. Наставнических пар (групп) в учебном году: 5; из них" in body(doc, "figures")
-    assert "– переезд — 2 пары." in body(doc, "reasons")
-    rows = {row[1]: row[2] for row in doc.payload["appendices"][0]["rows"]}
-    assert rows["Молодых специалистов (стаж до 3 лет)"] == "3"
-    assert rows["Доля выполненных программ среди завершившихся"] == "100 %"
+    figures = body(doc, "figures")
+    assert "2.3. Наставнических пар (групп), закреплённых приказом, в учебном году: 4" in figures
+    assert "ещё не закреплены приказом: 1." in figures
+    # Drafted today: the program that ends later this year is not completed yet on the note's date.
+    assert "из них завершено — 0, не завершено — 1" in figures
+    assert "доля завершённых — 0,0 %; признаны лучшими практиками — 0." in figures
+    assert "7.1. Досрочно прекращённых программ в учебном году нет." in body(doc, "reasons")
+    rows = {row[1]: row[3] for row in doc.payload["appendices"][0]["rows"]}
+    assert rows["Молодых педагогов (стаж 0–3 года)"] == "3"
+    assert rows["из них завершено"] == "0 (0,0 %)"
+    assert rows["Лучших практик"] == "0"
     assert body(doc, "strengths").startswith("[Заполняет куратор:")
     with scopes_disabled():
         with pytest.raises(svc.DocumentError) as error:

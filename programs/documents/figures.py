@@ -1,120 +1,77 @@
-"""The numbers of a school's analytical note, read in a fixed number of aggregate queries.
+"""The numbers of a school's analytical note: the monitoring indicators of the school year.
 
-``note_figures`` is what the analytical note shows until the monitoring module exists; that module
-will compute the same indicators (and more) and replace this function. A pair belongs to the
-school year when it overlaps it; a program, when it started before the year's end and had not
-ended before its start; a completion or an early end counts in the year it happened.
+They are the school's own figures of the monitoring report (``monitoring.report``), computed from
+live data as of the day the note is drafted (or the end of the year, when it is over), so the note,
+the school's report page and the municipal report never disagree; ``docs/indicators.md`` defines
+each of them. Two counts the indicators do not carry are added: pairs not yet fixed by an order
+and programs marked as best practices.
 """
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.utils import timezone
 
-from programs.models import (
-    EndReason,
-    MentoringPair,
-    MentorProfile,
-    PairMentee,
-    PairStatus,
-    PersonalizedProgram,
-    ProgramStatus,
-    TrainingStatus,
-)
-from programs.selectors import YOUNG_SPECIALIST_MAX_YEARS
-from schools.models import EmploymentStatus, School, Staff
+from programs.models import MentoringPair, PairStatus, PersonalizedProgram, ProgramStatus
+from schools.models import School
 from schools.years import school_year_bounds
 
-YOUNG_AGE_LIMIT = 35
+# The tables of the school report the note's appendix is made of, in this order.
+APPENDIX_TABLES = ("table3", "participation", "table4", "table6")
 
 
-def _share(part: int, whole: int) -> int | None:
-    """Per cent, rounded; None when there is nothing to divide by."""
-    return round(100 * part / whole) if whole else None
+def _plain(value: Any) -> Any:
+    """A value the document's JSON payload can hold: shares as strings with one decimal."""
+    if isinstance(value, Decimal):
+        return f"{value:.1f}"
+    return value
 
 
-def note_figures(school: School, school_year: int) -> dict[str, Any]:
-    """Staff, mentors, pairs, programs, reasons of early ends and forms of the year: seven queries."""
+def note_figures(school: School, school_year: int, *, as_of: date | None = None) -> dict[str, Any]:
+    """The school's indicators of the year, its tables for the appendix, and the note's two extras."""
+    from monitoring.compute import Period
+    from monitoring.report import build_school_note_figures
+    from monitoring.report_render import cell_text
+
     first, last = school_year_bounds(school_year)
-    staff = Staff.objects.filter(school=school, employment_status=EmploymentStatus.WORKS).aggregate(
-        total=Count("pk"),
-        young=Count("pk", filter=Q(experience_years__lte=YOUNG_SPECIALIST_MAX_YEARS)),
-        young_under_35=Count(
-            "pk",
-            filter=Q(
-                experience_years__lte=YOUNG_SPECIALIST_MAX_YEARS,
-                birth_year__gt=first.year - YOUNG_AGE_LIMIT,
-            ),
-        ),
-    )
-    mentors = MentorProfile.objects.filter(school=school).aggregate(
-        total=Count("pk"),
-        active=Count("pk", filter=Q(is_active=True)),
-        trained=Count("pk", filter=~Q(training_status=TrainingStatus.NONE)),
-        course=Count("pk", filter=Q(training_status__in=(TrainingStatus.COURSE, TrainingStatus.BOTH))),
-    )
-    pairs_of_year = MentoringPair.objects.filter(school=school, start_date__lte=last).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=first)
-    )
-    pairs = pairs_of_year.aggregate(
-        total=Count("pk"),
-        **{status: Count("pk", filter=Q(status=status)) for status in PairStatus.values},
-    )
-    mentees = PairMentee.objects.filter(pair__in=pairs_of_year).aggregate(
-        total=Count("mentee", distinct=True),
-        young=Count(
-            "mentee",
-            distinct=True,
-            filter=Q(mentee__staff__experience_years__lte=YOUNG_SPECIALIST_MAX_YEARS),
-        ),
-    )
-    programs = (
-        PersonalizedProgram.objects.filter(school=school, start_date__lte=last)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
-        .aggregate(
-            total=Count("pk"),
-            **{status: Count("pk", filter=Q(status=status)) for status in ProgramStatus.values},
-            best_practices=Count("pk", filter=Q(is_best_practice=True)),
-        )
-    )
-    reasons = (
-        MentoringPair.objects.filter(
-            school=school, status=PairStatus.ENDED_EARLY, ended_on__gte=first, ended_on__lte=last
-        )
-        .values("end_reason")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "end_reason")
-    )
-    forms = (
-        pairs_of_year.values("form__name", "form__order")
-        .annotate(n=Count("pk"))
-        .order_by("form__order", "form__name")
-    )
-    finished = programs[ProgramStatus.COMPLETED] + programs[ProgramStatus.ENDED_EARLY]
+    as_of = max(first, min(as_of or timezone.localdate(), last))
+    report = build_school_note_figures(school, Period(first, last, as_of), use_snapshot=False)
+    tables = {table.key: table for table in report.tables}
+    reasons = tables.get("table6_reasons")
+    forms = tables.get("table4")
+    unfixed = MentoringPair.objects.filter(
+        school=school, status__in=(PairStatus.DRAFT, PairStatus.CONSENTS), start_date__lte=last
+    ).count()
+    best = PersonalizedProgram.objects.filter(
+        school=school,
+        is_best_practice=True,
+        status=ProgramStatus.COMPLETED,
+        ended_on__gte=first,
+        ended_on__lte=as_of,
+    ).count()
     return {
         "school_year": school_year,
-        "staff": staff["total"],
-        "young_specialists": staff["young"],
-        "young_under_35": staff["young_under_35"],
-        "mentors": mentors["active"],
-        "mentors_total": mentors["total"],
-        "mentors_trained": mentors["trained"],
-        "mentors_course": mentors["course"],
-        "mentors_course_share": _share(mentors["course"], mentors["active"]),
-        "mentees": mentees["total"],
-        "young_mentees": mentees["young"],
-        "young_in_programs_share": _share(mentees["young"], staff["young"]),
-        "pairs": pairs["total"],
-        "pairs_by_status": {status: pairs[status] for status in PairStatus.values},
-        "programs": programs["total"],
-        "programs_by_status": {status: programs[status] for status in ProgramStatus.values},
-        "completion_share": _share(programs[ProgramStatus.COMPLETED], finished),
-        "best_practices": programs["best_practices"],
+        "as_of": as_of.isoformat(),
+        "values": {code: _plain(value) for code, value in report.values.items()},
+        "unfixed_pairs": unfixed,
+        "best_practices": best,
+        "forms": [{"name": str(row[0]), "pairs": row[1]} for row in (forms.rows if forms else []) if row[1]],
         "end_reasons": [
-            {"reason": r["end_reason"], "label": str(EndReason(r["end_reason"]).label), "count": r["n"]}
-            for r in reasons
-            if r["end_reason"] in EndReason.values
+            {"form": str(row[0]), "label": str(row[1]), "count": row[2]}
+            for row in (reasons.rows if reasons else [])
+            if row[2]
         ],
-        "forms": [{"name": f["form__name"], "pairs": f["n"]} for f in forms],
+        "tables": [
+            {
+                "key": key,
+                "title": str(tables[key].title),
+                "rows": [[cell_text(cell) for cell in row] for row in tables[key].rows],
+                "columns": [str(column.title) for column in tables[key].columns],
+            }
+            for key in APPENDIX_TABLES
+            if key in tables
+        ],
     }

@@ -1,6 +1,7 @@
 """Аналитическая справка о реализации целевой модели наставничества: the school's yearly note.
 
-The figures come from the data (``programs.documents.figures.note_figures``); the analysis is the
+The figures are the school's monitoring indicators (``programs.documents.figures.note_figures``,
+the same numbers as the monitoring report); the analysis is the
 curator's: the SWOT sections and the management decisions start with a bracketed prompt that the
 curator replaces, and a note that still carries a prompt cannot be sent to the director. The note
 is internal (it goes to the municipal monitoring, not to the website).
@@ -8,13 +9,16 @@ is internal (it goes to the municipal monitoring, not to the website).
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from monitoring.report_render import DASH
 from programs.documents.figures import note_figures
 from programs.documents.kinds import common
 from programs.documents.registry import BuildContext, Built, DocumentType, Section, register
-from programs.models import Document, DocumentKind, PairStatus, ProgramStatus, RegistrationSeries
+from programs.models import Document, DocumentKind, RegistrationSeries
 
 ACCUSATIVE = gettext_lazy("аналитическую справку")
 # A prompt is a bracketed text beginning with this marker; submitting is refused while one is left.
@@ -25,40 +29,41 @@ def prompt(text: str) -> str:
     return f"{PROMPT_MARKER} {text}]"
 
 
-def _value(share: int | None) -> str:
-    return _("нет данных") if share is None else f"{share} %"
+def _value(share: str | None) -> str:
+    return _("нет данных") if share is None else f"{share.replace('.', ',')} %"
+
+
+def _with_share(count: str, share: str) -> str:
+    return count if share == DASH else f"{count} ({share} %)"
 
 
 def indicator_rows(f: dict) -> list[list[str]]:
-    pairs, programs = f["pairs_by_status"], f["programs_by_status"]
-    rows = [
-        (_("Педагогических работников (работают)"), f["staff"]),
-        (_("Молодых специалистов (стаж до 3 лет)"), f["young_specialists"]),
-        (_("из них в возрасте до 35 лет"), f["young_under_35"]),
-        (_("Молодых специалистов — наставляемых в парах учебного года"), f["young_mentees"]),
-        (_("Доля молодых специалистов, охваченных наставничеством"), _value(f["young_in_programs_share"])),
-        (_("Наставников в базе (готовы принимать наставляемых)"), f["mentors"]),
-        (_("Наставников, прошедших обучение"), f["mentors_trained"]),
-        (
-            _("Доля наставников, прошедших курс «Наставничество педагогических работников»"),
-            _value(f["mentors_course_share"]),
-        ),
-        (_("Наставнических пар (групп) в учебном году"), f["pairs"]),
-        (_("закреплены приказом или работают"), pairs[PairStatus.FIXED] + pairs[PairStatus.ACTIVE]),
-        (_("ещё не закреплены приказом"), pairs[PairStatus.DRAFT] + pairs[PairStatus.CONSENTS]),
-        (_("завершены"), pairs[PairStatus.COMPLETED]),
-        (_("прекращены досрочно"), pairs[PairStatus.ENDED_EARLY]),
-        (_("Персонализированных программ"), f["programs"]),
-        (
-            _("утверждены или реализуются"),
-            programs[ProgramStatus.APPROVED] + programs[ProgramStatus.IN_PROGRESS],
-        ),
-        (_("выполнены"), programs[ProgramStatus.COMPLETED]),
-        (_("прекращены досрочно"), programs[ProgramStatus.ENDED_EARLY]),
-        (_("Доля выполненных программ среди завершившихся"), _value(f["completion_share"])),
-        (_("Лучших практик"), f["best_practices"]),
-    ]
-    return [[str(n), label, str(value)] for n, (label, value) in enumerate(rows, start=1)]
+    """The appendix: the school's monitoring tables as one numbered list of indicators."""
+    rows: list[tuple[str, str, str]] = []
+    for table in f["tables"]:
+        if table["key"] in ("table3", "participation"):  # indicator, unit, value
+            rows.extend((label, unit, value) for label, unit, value in table["rows"])
+        elif table["key"] == "table4":  # forms: form, pairs
+            rows.extend(
+                (_("Пар (групп) по форме «%(form)s»") % {"form": form}, str(_("ед.")), pairs)
+                for form, pairs in table["rows"]
+            )
+        else:  # programs: form, in work, done, done %, not done, not done %
+            for form, cohort, done, done_share, not_done, not_done_share in table["rows"]:
+                label = str(_("всего")) if form == str(_("Всего")) else form
+                rows.extend(
+                    [
+                        (
+                            _("Программ в работе в периоде (%(form)s)") % {"form": label},
+                            str(_("ед.")),
+                            cohort,
+                        ),
+                        (_("из них завершено"), str(_("ед.")), _with_share(done, done_share)),
+                        (_("не завершено"), str(_("ед.")), _with_share(not_done, not_done_share)),
+                    ]
+                )
+    rows.append((_("Лучших практик"), str(_("ед.")), str(f["best_practices"])))
+    return [[str(n), str(label), unit, str(value)] for n, (label, unit, value) in enumerate(rows, start=1)]
 
 
 @register
@@ -71,10 +76,11 @@ class AnalyticalNote(DocumentType):
 
     def build(self, ctx: BuildContext) -> Built:
         f = note_figures(ctx.school, ctx.school_year)
+        v = f["values"]
         school = ctx.school.short_name
         year = common.year_label(ctx.school_year)
-        pairs, programs = f["pairs_by_status"], f["programs_by_status"]
         deadline = common.day_and_month(ctx.settings.monitoring_day, ctx.settings.monitoring_month)
+        as_of = date.fromisoformat(f["as_of"]).strftime("%d.%m.%Y")
 
         general = common.paragraphs(
             _(
@@ -84,9 +90,11 @@ class AnalyticalNote(DocumentType):
             % {"school": school, "year": year, "deadline": deadline},
             _(
                 "1.2. Источник количественных данных — информационная система «Наставник» (базы наставников и "
-                "наставляемых, наставнические пары, персонализированные программы) на дату подготовки справки. "
-                "Показатели сведены в таблицу приложения."
-            ),
+                "наставляемых, наставнические пары, персонализированные программы, реестр локальных актов) по "
+                "состоянию на %(as_of)s. Показатели рассчитаны по правилам мониторинга муниципалитета и сведены "
+                "в таблицу приложения."
+            )
+            % {"as_of": as_of},
         )
         forms = [
             _("%(name)s — %(pairs)s")
@@ -96,44 +104,39 @@ class AnalyticalNote(DocumentType):
         # «Label: number» everywhere: a number never has to agree with the noun before it.
         figures = common.paragraphs(
             _(
-                "2.1. Педагогических работников: %(staff)s, из них молодых специалистов (стаж до трёх лет): "
-                "%(young)s, в том числе в возрасте до 35 лет: %(under_35)s. Молодых специалистов — наставляемых "
-                "в парах учебного года: %(young_mentees)s (охват: %(share)s)."
+                "2.1. Педагогических работников: %(staff)s, из них молодых педагогов (стаж от 0 до 3 лет): "
+                "%(young)s, в том числе в возрасте до 35 лет: %(under_35)s. Молодых педагогов — наставляемых: "
+                "%(young_mentees)s (охват: %(share)s)."
             )
             % {
-                "staff": f["staff"],
-                "young": f["young_specialists"],
-                "under_35": f["young_under_35"],
-                "young_mentees": f["young_mentees"],
-                "share": _value(f["young_in_programs_share"]),
+                "staff": v.get("teachers", 0),
+                "young": v.get("young_teachers", 0),
+                "under_35": v.get("young_teachers_under_35", 0),
+                "young_mentees": v.get("young_mentees", 0),
+                "share": _value(v.get("young_coverage")),
+            },
+            _("2.2. Наставников в базе: %(mentors)s; из них прошли обучение: %(trained)s (%(share)s).")
+            % {
+                "mentors": v.get("mentor_base", 0),
+                "trained": v.get("mentors_trained", 0),
+                "share": _value(v.get("mentors_trained_share")),
             },
             _(
-                "2.2. Действующих наставников в базе: %(mentors)s; прошли обучение наставников: %(trained)s, в том "
-                "числе курс повышения квалификации «Наставничество педагогических работников»: %(course)s."
+                "2.3. Наставнических пар (групп), закреплённых приказом, в учебном году: %(pairs)s, в том числе "
+                "групп: %(groups)s; ещё не закреплены приказом: %(unfixed)s."
             )
-            % {"mentors": f["mentors"], "trained": f["mentors_trained"], "course": f["mentors_course"]},
+            % {"pairs": v.get("pairs", 0), "groups": v.get("groups", 0), "unfixed": f["unfixed_pairs"]},
             _(
-                "2.3. Наставнических пар (групп) в учебном году: %(pairs)s; из них закреплены приказом или "
-                "работают — %(working)s, завершены — %(completed)s, прекращены досрочно — %(ended)s, ещё не "
-                "закреплены приказом — %(unfixed)s."
+                "2.4. Персонализированных программ в работе в учебном году: %(total)s; из них завершено — "
+                "%(done)s, не завершено — %(not_done)s, в том числе прекращено досрочно — %(ended)s; доля "
+                "завершённых — %(share)s; признаны лучшими практиками — %(best)s."
             )
             % {
-                "pairs": f["pairs"],
-                "working": pairs[PairStatus.FIXED] + pairs[PairStatus.ACTIVE],
-                "completed": pairs[PairStatus.COMPLETED],
-                "ended": pairs[PairStatus.ENDED_EARLY],
-                "unfixed": pairs[PairStatus.DRAFT] + pairs[PairStatus.CONSENTS],
-            },
-            _(
-                "2.4. Персонализированных программ: %(total)s; из них выполнены — %(completed)s, прекращены "
-                "досрочно — %(ended)s; доля выполненных среди завершившихся — %(share)s; признаны лучшими "
-                "практиками — %(best)s."
-            )
-            % {
-                "total": f["programs"],
-                "completed": programs[ProgramStatus.COMPLETED],
-                "ended": programs[ProgramStatus.ENDED_EARLY],
-                "share": _value(f["completion_share"]),
+                "total": v.get("programs_cohort", 0),
+                "done": v.get("programs_done", 0),
+                "not_done": v.get("programs_not_done", 0),
+                "ended": v.get("programs_ended_early", 0),
+                "share": _value(v.get("completion_rate")),
                 "best": f["best_practices"],
             },
             common.intro_with_list(_("2.5. Формы наставничества в парах учебного года:"), forms)
@@ -142,18 +145,19 @@ class AnalyticalNote(DocumentType):
         )
         if f["end_reasons"]:
             reasons = common.intro_with_list(
-                _("7.1. Наставнические пары прекратили работу досрочно по следующим причинам:"),
+                _("7.1. Персонализированные программы прекращены досрочно по следующим причинам:"),
                 [
-                    _("%(label)s — %(count)s")
+                    _("%(label)s (%(form)s) — %(count)s")
                     % {
                         "label": r["label"],
-                        "count": common.plural(r["count"], _("пара"), _("пары"), _("пар")),
+                        "form": r["form"],
+                        "count": common.plural(r["count"], _("программа"), _("программы"), _("программ")),
                     }
                     for r in f["end_reasons"]
                 ],
             )
         else:
-            reasons = _("7.1. Досрочно прекративших работу наставнических пар в учебном году нет.")
+            reasons = _("7.1. Досрочно прекращённых программ в учебном году нет.")
         sections = [
             *common.act_amendment(ctx, str(ACCUSATIVE), _("утверждённую")),
             Section("general", _("1. Общие сведения"), general),
@@ -220,8 +224,8 @@ class AnalyticalNote(DocumentType):
                 {
                     "key": "indicators",
                     "title": _("Показатели реализации целевой модели наставничества"),
-                    "columns": [_("№ п/п"), _("Показатель"), _("Значение")],
-                    "widths": [8, 72, 20],
+                    "columns": [_("№ п/п"), _("Показатель"), _("Ед."), _("Значение")],
+                    "widths": [8, 64, 10, 18],
                     "rows": indicator_rows(f),
                 }
             ],

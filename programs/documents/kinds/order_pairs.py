@@ -177,7 +177,9 @@ class OrderPairs(DocumentType):
         curator = ctx.settings.curator
         if curator is not None:
             clauses.append(
-                _("Обеспечить сопровождение пар и мониторинг их работы. Ответственный — куратор наставничества %(name)s.")
+                _(
+                    "Обеспечить сопровождение пар и мониторинг их работы. Ответственный — куратор наставничества %(name)s."
+                )
                 % {"name": curator.full_name}
             )
         if ctx.amends is not None:
