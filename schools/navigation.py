@@ -101,6 +101,7 @@ MENU: dict[str, list[NavItem | NavGroup]] = {
         NavGroup(_("Базы"), (STAFF,)),
         NavGroup(_("Наставничество"), (MENTEE_BASE, BURNOUT, DIAGNOSTICS, MENTORS)),
         NavGroup(_("Пары и программы"), (PAIRS, PROGRAMS, ROUTES)),
+        NavGroup(_("Мониторинг"), (DASHBOARD, SURVEY_RESULTS)),
     ],
     Role.MENTOR: [
         HOME,
