@@ -21,7 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar
 
 import tablib
@@ -1291,6 +1291,18 @@ class ProgramContext:
         }
 
 
+def _approved_at(values: dict) -> datetime | None:
+    """A program past its draft was approved by the day it started: the file has no approval date.
+
+    Monitoring counts a program from its approval, so the start day (at the beginning of the school
+    day) stands in for it; a draft stays unapproved.
+    """
+    if values.get("status") in (None, "", ProgramStatus.DRAFT):
+        return None
+    start = values["start_date"]
+    return timezone.make_aware(datetime.combine(start, time(8)))
+
+
 class ProgramsResource(HistoryResource):
     """«Программы наставничества (история)»: one row per plan activity; a pair's rows are its program."""
 
@@ -1690,7 +1702,12 @@ class ProgramsResource(HistoryResource):
     def write(self, plans: list[ProgramPlan]) -> None:
         new = [p for p in plans if p.action == NEW]
         programs = PersonalizedProgram.objects.bulk_create(
-            [PersonalizedProgram(school=self.school, pair=p.pair, **p.values) for p in new]
+            [
+                PersonalizedProgram(
+                    school=self.school, pair=p.pair, approved_at=_approved_at(p.values), **p.values
+                )
+                for p in new
+            ]
         )
         PlanActivity.objects.bulk_create(
             [
