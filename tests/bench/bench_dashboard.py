@@ -99,6 +99,7 @@ def main() -> int:
         }
         live_params = {**params, "as_of": period.start.isoformat()}  # a slice date nobody stored
         live = _time(client, reverse("monitoring:dashboard"), live_params, runs=3)
+        floor = _floor(membership.municipality.region_id, period)
     wall, cpu, queries = dashboard
     # On a shared machine the wall clock measures the neighbours too: the CPU time of the request —
     # Django's and the database's (see tests/bench/databases.py) — is its own cost.
@@ -115,7 +116,26 @@ def main() -> int:
     print(
         f"  dashboard without a stored calculation (computed live, both years): {w:.0f} ms wall, {c:.0f} ms CPU, {q} queries"
     )
+    print(
+        f"  floor — one hand-written SQL query for the headline numbers of the same schools: {floor:.0f} ms wall; "
+        f"dashboard / floor = {wall / floor:.1f}×"
+    )
     return 0 if ok else 1
+
+
+def _floor(region_id: int, period) -> float:
+    """Median wall time (ms) of the indicators bench's single SQL query over the region."""
+    import statistics
+    import time
+
+    from tests.bench.bench_indicators import run_floor
+
+    walls = []
+    for _ in range(3):
+        started = time.perf_counter()
+        run_floor(region_id, period.start, period.end, period.as_of)
+        walls.append((time.perf_counter() - started) * 1000)
+    return statistics.median(walls)
 
 
 if __name__ == "__main__":

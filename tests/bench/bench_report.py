@@ -24,6 +24,7 @@ from datetime import time as dtime
 SCHOOLS = 130
 TARGET_SECONDS = 10.0
 RUNS = 3
+PERIOD = (date(2026, 9, 1), date(2027, 8, 31), date(2027, 5, 31))  # start, end, as of
 
 STRENGTHS = (
     "Передача опыта на рабочем месте",
@@ -121,7 +122,7 @@ def _render(municipality, school_ids: list[int]) -> tuple[bytes, object]:
     from monitoring.report_render import render
     from schools.tenancy import school_scope
 
-    period = Period(date(2026, 9, 1), date(2027, 8, 31), date(2027, 5, 31))
+    period = Period(*PERIOD)
     with school_scope(school_ids):
         report = build_municipal_report(municipality, period, use_snapshot=False)
         return render(report, "pdf"), report
@@ -146,6 +147,7 @@ def main() -> int:
                 pdf, _report = _render(municipality, school_ids)
                 timings.append(time.perf_counter() - started)
                 cpu.append(time.process_time() - started_cpu)
+            floor = _floor(municipality)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
@@ -161,7 +163,23 @@ def main() -> int:
         f"load {os.getloadavg()[0]:.1f}); data seeded in {seeded:.1f} s"
         f"{'' if ok else ' — TARGET MISSED'}"
     )
+    print(
+        f"  floor — one hand-written SQL query for the headline numbers of the same schools: "
+        f"{floor * 1000:.0f} ms wall; report PDF / floor = {median / floor:.0f}×"
+    )
     return 0 if ok else 1
+
+
+def _floor(municipality) -> float:
+    """Median wall time of the indicators bench's single SQL query over the report's region."""
+    from tests.bench.bench_indicators import run_floor
+
+    walls = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        run_floor(municipality.region_id, *PERIOD)
+        walls.append(time.perf_counter() - started)
+    return statistics.median(walls)
 
 
 if __name__ == "__main__":
