@@ -19,10 +19,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_scopes import get_scope
 
 from schools.models import Municipality, Region, School
-from schools.tenancy import SCOPE_DIMENSION, OutOfScopeQuerySet, SchoolScopedManager, TerritoryScopedManager
+from schools.tenancy import PlaceScopedManager, SchoolScopedManager, TerritoryScopedManager
 
 
 class JobStatus(models.TextChoices):
@@ -279,38 +278,6 @@ class ReportFormat(models.TextChoices):
     JSON = "json", "JSON"
 
 
-class ReportScopedManager(SchoolScopedManager):
-    """Manager of report files: a row is visible when the place it reports on touches the scope.
-
-    A school's report is visible in a scope that holds that school; a municipal report, when its
-    municipality holds a school of the scope; a regional report (no municipality), when its region
-    does. Like ``TerritoryScopedManager`` this is only the tenant fence: who may open which kind is
-    decided by the views (a regional report is for the regional methodist, a municipal one for the
-    methodists, a school's for its director and curator).
-    """
-
-    school_path = "school"
-
-    def __init__(self) -> None:
-        super().__init__()
-
-    def get_queryset(self) -> models.QuerySet:
-        current = get_scope()
-        base = models.Manager.get_queryset(self)
-        if not current.get("_enabled", True):
-            return base
-        if SCOPE_DIMENSION not in current:
-            return OutOfScopeQuerySet(self.model, using=self._db, missing_scopes=[SCOPE_DIMENSION])
-        school_ids = list(current[SCOPE_DIMENSION])
-        municipalities = Municipality.objects.filter(schools__pk__in=school_ids).values("pk")
-        regions = Region.objects.filter(municipalities__schools__pk__in=school_ids).values("pk")
-        return base.filter(
-            Q(school__isnull=False, school_id__in=school_ids)
-            | Q(school__isnull=True, municipality__isnull=False, municipality_id__in=municipalities)
-            | Q(school__isnull=True, municipality__isnull=True, region_id__in=regions)
-        )
-
-
 def report_upload_to(instance: ReportFile, filename: str) -> str:
     place = (
         f"s{instance.school_id}"
@@ -357,7 +324,7 @@ class ReportFile(models.Model):
     finished_at = models.DateTimeField(_("сформирован"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("время формирования, мс"), null=True, blank=True)
 
-    objects = ReportScopedManager()
+    objects = PlaceScopedManager()
 
     class Meta:
         verbose_name = _("файл аналитического отчёта")

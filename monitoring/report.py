@@ -1257,6 +1257,28 @@ def _facts(period: Period, compare_as_of: date, schools, campaigns, source: str)
     ]
 
 
+def summary_tables(schools: Sequence[SchoolData], forms) -> list[Table]:
+    """The tables both reports end with: reasons by form, the SWOT summary, named reasons, decisions."""
+    return [
+        table_reasons(schools, forms),
+        table_swot(schools),
+        table_named(
+            schools,
+            "reasons_named",
+            "not_completed_reasons",
+            _("Причины невыполнения программ, названные организациями"),
+            _("Причина"),
+        ),
+        table_named(
+            schools,
+            "decisions",
+            "decisions",
+            _("Управленческие решения по итогам внутреннего мониторинга"),
+            _("Решение"),
+        ),
+    ]
+
+
 def build_municipal_report(
     municipality: Municipality,
     period: Period,
@@ -1283,22 +1305,7 @@ def build_municipal_report(
         table_forms(schools, forms),
         table_levels(schools, data.campaigns, period.school_year),
         table_programs(schools, forms),
-        table_reasons(schools, forms),
-        table_swot(schools),
-        table_named(
-            schools,
-            "reasons_named",
-            "not_completed_reasons",
-            _("Причины невыполнения программ, названные организациями"),
-            _("Причина"),
-        ),
-        table_named(
-            schools,
-            "decisions",
-            "decisions",
-            _("Управленческие решения по итогам внутреннего мониторинга"),
-            _("Решение"),
-        ),
+        *summary_tables(schools, forms),
     ]
     step(85)
     appendices = [
@@ -1635,22 +1642,7 @@ def build_regional_report(
         regional_forms(groups, forms, schools),
         regional_levels(groups),
         regional_programs(groups),
-        table_reasons(schools, forms),
-        table_swot(schools),
-        table_named(
-            schools,
-            "reasons_named",
-            "not_completed_reasons",
-            _("Причины невыполнения программ, названные организациями"),
-            _("Причина"),
-        ),
-        table_named(
-            schools,
-            "decisions",
-            "decisions",
-            _("Управленческие решения по итогам внутреннего мониторинга"),
-            _("Решение"),
-        ),
+        *summary_tables(schools, forms),
     ]
     step(85)
     gaps = find_gaps(schools, forms, data.campaigns)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import celery
 from django.db import models
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -86,12 +87,16 @@ class SchoolScopedManager(models.Manager):
 
     def get_queryset(self) -> models.QuerySet:
         current = get_scope()
+        base = models.Manager.get_queryset(self)
         if not current.get("_enabled", True):
-            return super().get_queryset()
+            return base
         if SCOPE_DIMENSION not in current:
             return OutOfScopeQuerySet(self.model, using=self._db, missing_scopes=[SCOPE_DIMENSION])
-        school_ids = current[SCOPE_DIMENSION]
-        return super().get_queryset().filter(**{f"{self.school_path}__in": school_ids})
+        return self.visible(base, tuple(current[SCOPE_DIMENSION]))
+
+    def visible(self, base: models.QuerySet, school_ids: tuple[int, ...]) -> models.QuerySet:
+        """The rows of ``base`` the schools of the scope may see (subclasses change only this)."""
+        return base.filter(**{f"{self.school_path}__in": school_ids})
 
     def all(self) -> models.QuerySet:
         qs = super().all()
@@ -122,19 +127,38 @@ class TerritoryScopedManager(SchoolScopedManager):
     def __init__(self) -> None:
         super().__init__()
 
-    def get_queryset(self) -> models.QuerySet:
+    def visible(self, base: models.QuerySet, school_ids: tuple[int, ...]) -> models.QuerySet:
         from schools.models import School
 
-        current = get_scope()
-        base = models.Manager.get_queryset(self)
-        if not current.get("_enabled", True):
-            return base
-        if SCOPE_DIMENSION not in current:
-            return OutOfScopeQuerySet(self.model, using=self._db, missing_scopes=[SCOPE_DIMENSION])
-        municipalities = School._base_manager.filter(pk__in=current[SCOPE_DIMENSION]).values(
-            "municipality_id"
-        )
+        municipalities = School._base_manager.filter(pk__in=school_ids).values("municipality_id")
         return base.filter(**{f"{self.school_path}__in": municipalities})
+
+
+class PlaceScopedManager(SchoolScopedManager):
+    """Manager of rows about a place that is a school, a municipality or a region (report files).
+
+    The row names its place by the foreign keys ``school``, ``municipality`` and ``region`` — the
+    narrowest one set decides. A school's row is visible in a scope that holds that school; a
+    municipality's, when the municipality holds a school of the scope; a region's, when the region
+    does. Like ``TerritoryScopedManager`` this is only the tenant fence: who may open which kind of
+    row is decided by the views.
+    """
+
+    school_path = "school"
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def visible(self, base: models.QuerySet, school_ids: tuple[int, ...]) -> models.QuerySet:
+        from schools.models import Municipality, Region
+
+        municipalities = Municipality._base_manager.filter(schools__pk__in=school_ids).values("pk")
+        regions = Region._base_manager.filter(municipalities__schools__pk__in=school_ids).values("pk")
+        return base.filter(
+            Q(school__isnull=False, school_id__in=school_ids)
+            | Q(school__isnull=True, municipality__isnull=False, municipality_id__in=municipalities)
+            | Q(school__isnull=True, municipality__isnull=True, region_id__in=regions)
+        )
 
 
 @contextmanager
