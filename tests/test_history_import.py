@@ -902,3 +902,15 @@ def test_the_number_of_queries_does_not_grow_with_the_file(world, people):
         return len(captured)
 
     assert queries(3) == queries(25)
+
+
+def test_the_pair_and_program_lists_offer_the_history_import_to_managers_only(client, world):
+    client.force_login(world.a.users["curator"])
+    for list_url, kind in (("programs:pair-list", "pairs"), ("programs:program-list", "programs")):
+        page = client.get(reverse(list_url)).content.decode()
+        assert reverse("schools:import", kwargs={"kind": kind}) in page
+        assert reverse("schools:export", kwargs={"kind": kind}) in page
+    client.force_login(world.a.users["psychologist"])
+    for list_url, kind in (("programs:pair-list", "pairs"), ("programs:program-list", "programs")):
+        page = client.get(reverse(list_url)).content.decode()
+        assert reverse("schools:import", kwargs={"kind": kind}) not in page
