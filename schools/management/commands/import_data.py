@@ -21,7 +21,10 @@ from schools.tenancy import school_scope
 
 
 class Command(BaseCommand):
-    help = "Импорт базы (педагоги, обучающиеся, партнёры) из файла XLSX или CSV для одной организации."
+    help = (
+        "Импорт из файла XLSX или CSV для одной организации: базы (педагоги, обучающиеся, партнёры), "
+        "локальные акты, принятые ранее, и история наставничества (пары, программы)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(KINDS), help="что импортировать")
