@@ -286,11 +286,19 @@ class JobTask(celery.Task):
         shadow=None,
         **options,
     ):
+        again = task_id is not None  # a retry or a resend of a recorded job
         task_id = task_id or uuid()
         queue = options.get("queue") or getattr(self, "queue", None) or self.app.conf.task_default_queue or ""
         if not isinstance(queue, str):
             queue = getattr(queue, "name", "") or ""
-        record_publish(self, task_id, args, kwargs, queue)
+        _heal_connection()  # a retry after a database error publishes from a broken connection
+        try:
+            record_publish(self, task_id, args, kwargs, queue)
+        except DatabaseError:
+            if not again:
+                raise
+            # The retry is still sent: its delivery finds (or creates) the row.
+            logger.warning("Could not note the new publication of job %s; sending it anyway", task_id)
         try:
             return super().apply_async(
                 args,
