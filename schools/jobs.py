@@ -157,8 +157,13 @@ def _scope_places(school_ids: Any) -> tuple[int | None, int | None]:
     return school, municipalities.pop() if len(municipalities) == 1 else None
 
 
-def record_publish(task: JobTask, task_id: str, args: Any, kwargs: Any, queue: str) -> None:
-    """Create the job's row (state queued) or, for a retry or a resend, note the new publication."""
+def record_publish(
+    task: JobTask, task_id: str, args: Any, kwargs: Any, queue: str, due: datetime | None = None
+) -> None:
+    """Create the job's row (state queued) or, for a retry or a resend, note the new publication.
+
+    ``due`` is the time a job queued with a countdown may start: the sweep does not count it lost before.
+    """
     from schools.models import Job
 
     now = timezone.now()
@@ -176,6 +181,7 @@ def record_publish(task: JobTask, task_id: str, args: Any, kwargs: Any, queue: s
         school_id=school_id,
         municipality_id=municipality_id,
         published_at=now,
+        next_attempt_at=due,
     )
 
 
@@ -254,6 +260,13 @@ def _next_attempt(when: Any) -> datetime | None:
     return None
 
 
+def _due(options: dict[str, Any]) -> datetime | None:
+    if options.get("eta"):
+        eta = options["eta"]
+        return eta if isinstance(eta, datetime) else None
+    return _next_attempt(options.get("countdown"))
+
+
 class JobTask(celery.Task):
     """The base of every Celery task of Nastavnik: recorded, claimed once, retried on transient errors.
 
@@ -293,7 +306,7 @@ class JobTask(celery.Task):
             queue = getattr(queue, "name", "") or ""
         _heal_connection()  # a retry after a database error publishes from a broken connection
         try:
-            record_publish(self, task_id, args, kwargs, queue)
+            record_publish(self, task_id, args, kwargs, queue, _due(options))
         except DatabaseError:
             if not again:
                 raise
@@ -421,8 +434,11 @@ def lost_jobs(now: datetime | None = None, stale_after: timedelta | None = None)
     for job in candidates.iterator():
         if job.state == JobState.RUNNING and not _is_postgresql():
             continue
-        if job.state == JobState.QUEUED and job.published_at > now - stale * (2 ** min(job.republished, 10)):
-            continue
+        if job.state == JobState.QUEUED:
+            if job.published_at > now - stale * (2 ** min(job.republished, 10)):
+                continue
+            if job.next_attempt_at and job.next_attempt_at > now - stale:
+                continue  # queued with a countdown that has not run out
         found.append(job)
     return found
 

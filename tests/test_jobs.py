@@ -216,6 +216,10 @@ def test_a_long_queue_is_resent_ever_more_rarely():
     Job.objects.filter(pk=job.pk).update(republished=1)
     assert jobs.lost_jobs(now, stale) == []  # after one resend it waits 30 minutes, then 60, …
     assert [j.pk for j in jobs.lost_jobs(now + timedelta(minutes=11), stale)] == [job.pk]
+    # A job queued with a countdown is not lost before its time has come (and gone, by «stale»).
+    Job.objects.filter(pk=job.pk).update(republished=0, next_attempt_at=now + timedelta(hours=1))
+    assert jobs.lost_jobs(now, stale) == []
+    assert [j.pk for j in jobs.lost_jobs(now + timedelta(hours=1, minutes=16), stale)] == [job.pk]
 
 
 def test_the_jobs_command_lists_failed_jobs_with_their_error():
