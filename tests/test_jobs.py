@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import kombu.exceptions
 import pytest
 from celery.exceptions import Retry
 from django.core.management import call_command
@@ -96,6 +97,18 @@ def test_a_permanent_error_fails_the_job_with_its_message():
     assert job.state == JobState.FAILED
     assert job.error == "ValueError: в таблице нет строки 7"
     assert job.finished_at is not None
+
+
+def test_a_job_the_broker_refuses_stays_queued_for_the_sweep(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise kombu.exceptions.OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    celery_app.conf.task_always_eager = False  # the autouse fixture of conftest puts it back
+    monkeypatch.setattr(celery_app, "send_task", refuse)
+    result = note.delay("позже")  # the caller (a page, after its commit) is not broken
+    job = Job.objects.get(task_id=result.id)
+    assert (job.state, job.args, job.attempts) == (JobState.QUEUED, ["позже"], 0)
+    assert CALLS == []
 
 
 def test_a_second_delivery_of_a_finished_job_does_nothing():
