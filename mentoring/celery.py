@@ -8,6 +8,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
 
-app = Celery("mentoring")
+# Every task is a schools.jobs.JobTask: recorded in the job table, claimed once, retried on transient errors.
+app = Celery("mentoring", task_cls="schools.jobs:JobTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

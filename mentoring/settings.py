@@ -197,11 +197,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# A job is acknowledged only after it finished, so a killed worker's job is delivered again.
+# Jobs that survive crashes (docs/jobs.md). A job is acknowledged only after it finished, so a
+# killed pool process's job goes back to the queue at once (reject_on_worker_lost); every task is
+# recorded in schools.Job and claimed there once, so a second delivery never runs it twice.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis hands a message that was delivered but never acknowledged (its whole worker was killed) to
+# another worker after this many seconds. It must exceed the longest job and the longest retry
+# delay, or a running job is delivered twice (harmless, but wasted); the sweep below finds such
+# jobs much sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 # Periodic jobs (one `celery beat` process sends them; times are in TIME_ZONE).
@@ -210,7 +216,12 @@ if not 0 <= NASTAVNIK_REMINDERS_HOUR <= 23:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("NASTAVNIK_REMINDERS_HOUR must be an hour from 0 to 23.")
+# The sweep resends jobs queued or retrying for longer than this (and jobs whose worker died),
+# and deletes finished jobs older than the given number of days.
+NASTAVNIK_JOBS_STALE_AFTER_SECONDS = env.int("NASTAVNIK_JOBS_STALE_AFTER_SECONDS", default=15 * 60)
+NASTAVNIK_JOBS_KEEP_DAYS = env.int("NASTAVNIK_JOBS_KEEP_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "schools.sweep_jobs", "schedule": timedelta(minutes=5)},
     "daily-reminders": {
         "task": "programs.send_daily_reminders",
         "schedule": crontab(hour=NASTAVNIK_REMINDERS_HOUR, minute=0),

@@ -30,6 +30,7 @@ from monitoring import report_render
 from monitoring.compute import Period
 from monitoring.models import JobStatus, ReportFile, ReportFormat, ReportKind
 from monitoring.services import MonitoringError, parse_period
+from schools.jobs import TRANSIENT_ERRORS
 from schools.models import Municipality, Region, School, User
 
 logger = logging.getLogger(__name__)
@@ -145,9 +146,15 @@ def _progress(report_id: int, percent: int) -> None:
     ReportFile.objects.filter(pk=report_id, status=JobStatus.RUNNING).update(progress=percent)
 
 
-def perform_report(report_id: int) -> str:
-    """The job: make the file of one report row, once. Returns the row's final status."""
-    claimed = ReportFile.objects.filter(pk=report_id, status=JobStatus.QUEUED).update(
+def perform_report(report_id: int, *, resume: bool = False) -> str:
+    """The job: make the file of one report row, once. Returns the row's final status.
+
+    ``resume`` (a later attempt of the same job: its worker was killed, or a transient error is
+    retried) takes over a row left running; the job table guarantees no other process has it.
+    Transient errors (``schools.jobs.TRANSIENT_ERRORS``) are left to the task, which retries them.
+    """
+    claimable = (JobStatus.QUEUED, JobStatus.RUNNING) if resume else (JobStatus.QUEUED,)
+    claimed = ReportFile.objects.filter(pk=report_id, status__in=claimable).update(
         status=JobStatus.RUNNING, progress=5, error=""
     )
     row = (
@@ -164,6 +171,8 @@ def perform_report(report_id: int) -> str:
         report = build_for(row, progress=lambda p: _progress(report_id, 5 + p * 70 // 100))
         _progress(report_id, 80)
         blob = report_render.render(report, row.fmt)
+    except TRANSIENT_ERRORS:
+        raise
     except Exception:
         logger.exception("Report %s failed", report_id)
         record_failure(report_id, _("Не удалось сформировать отчёт: внутренняя ошибка. Попробуйте ещё раз."))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
 
 from monitoring.compute import compute_snapshots
 from monitoring.models import JobStatus, Snapshot
+from schools import jobs
 from schools.tenancy import SchoolScopedTask
 
 
@@ -14,7 +14,7 @@ from schools.tenancy import SchoolScopedTask
     bind=True,
     base=SchoolScopedTask,
     name="monitoring.compute_indicators",
-    autoretry_for=(OperationalError,),
+    autoretry_for=jobs.TRANSIENT_ERRORS,
     retry_backoff=10,
     retry_backoff_max=600,
     retry_jitter=True,
@@ -29,7 +29,7 @@ def compute_indicators(self, snapshot_ids: list[int]) -> dict[str, int]:
     try:
         headers = compute_snapshots(snapshot_ids)
     except Exception as error:
-        if not isinstance(error, OperationalError) or self.request.retries >= self.max_retries:
+        if not isinstance(error, jobs.TRANSIENT_ERRORS) or self.request.retries >= self.max_retries:
             Snapshot.objects.filter(pk__in=snapshot_ids).update(
                 status=JobStatus.FAILED, error=str(error)[:2000]
             )
@@ -41,9 +41,10 @@ def compute_indicators(self, snapshot_ids: list[int]) -> dict[str, int]:
 def render_report(self, report_id: int) -> str:
     """Make the file of one ``ReportFile`` (PDF, XLSX or JSON; see ``monitoring.services_reports``).
 
-    Queued with the schools the report covers as its scope. Idempotent: a row already taken, done or
-    failed is left alone, so a second delivery costs nothing. Only storage errors are transient and
-    retried with a growing delay; the last failure is recorded on the row.
+    Queued with the schools the report covers as its scope. Idempotent: the job table runs a job
+    once, and the row is claimed with a conditional update, so a second delivery costs nothing; an
+    attempt after an interrupted one (a killed worker, a retry) takes the row over. Transient errors
+    (storage, database) are retried with a growing delay; the last failure is recorded on the row.
     """
     from django.conf import settings
     from django.utils import translation
@@ -53,11 +54,12 @@ def render_report(self, report_id: int) -> str:
 
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            return services_reports.perform_report(report_id)
-        except OSError as error:
+            return services_reports.perform_report(report_id, resume=jobs.current_attempt() > 1)
+        except jobs.TRANSIENT_ERRORS as error:
             if self.request.retries < self.max_retries:
                 raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
             services_reports.record_failure(
-                report_id, _("Не удалось сохранить файл отчёта: хранилище недоступно. Попробуйте позже.")
+                report_id,
+                _("Не удалось сформировать отчёт: хранилище или база данных недоступны. Попробуйте позже."),
             )
             return JobStatus.FAILED

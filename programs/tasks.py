@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from programs.services.reminders import collect_reminders, email_reminders, store_reminders
+from schools import jobs
 from schools.models import School
 from schools.tenancy import SchoolScopedTask, school_scope
 
@@ -19,7 +20,7 @@ BATCH_SIZE = 200
 @shared_task(
     base=SchoolScopedTask,
     name="programs.send_daily_reminders",
-    autoretry_for=(OSError,),
+    autoretry_for=jobs.TRANSIENT_ERRORS,
     retry_backoff=60,
     retry_backoff_max=3600,
     retry_jitter=True,
@@ -55,16 +56,17 @@ def send_daily_reminders(today: str | None = None, batch_size: int = BATCH_SIZE)
 def render_document(self, rendering_id: int) -> str:
     """Make the PDF or DOCX of one ``DocumentRendering`` row (see ``programs.services.document_files``).
 
-    Queued with the document's school as its scope. Idempotent: a row already done or failed is left
-    alone, so a second delivery (late acknowledgement after a lost worker) costs nothing. Only
-    storage errors are transient and retried, with a growing delay; the last failure is recorded.
+    Queued with the document's school as its scope. Idempotent: the job table runs a job once and a
+    row already done or failed is left alone, so a second delivery (late acknowledgement after a lost
+    worker) costs nothing. Transient errors (storage, database) are retried with a growing delay;
+    the last failure is recorded.
     """
     from programs.services import document_files
 
     with translation.override(settings.LANGUAGE_CODE):
         try:
             return document_files.perform_rendering(rendering_id)
-        except OSError as error:
+        except jobs.TRANSIENT_ERRORS as error:
             if self.request.retries < self.max_retries:
                 raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error
             document_files.record_failure(

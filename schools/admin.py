@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import Membership, Municipality, Region, School, Staff, User
+from schools.models import Job, Membership, Municipality, Region, School, Staff, User
 
 admin_site = admin.site  # replaced by NastavnikAdminSite through schools.apps.NastavnikAdminConfig
 
@@ -67,3 +67,35 @@ class StaffAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "school__short_name"]
     list_select_related = ["school"]
     autocomplete_fields = ["school", "user"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """The job table, read-only: what ran, where, how many times, and why it failed (docs/jobs.md)."""
+
+    list_display = [
+        "kind",
+        "state",
+        "attempts",
+        "school",
+        "municipality",
+        "created_at",
+        "finished_at",
+        "worker",
+    ]
+    list_filter = ["state", "kind"]
+    search_fields = ["task_id", "kind", "error"]
+    date_hierarchy = "created_at"
+    list_select_related = ["school", "municipality"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -439,3 +439,63 @@ class PartnerRepresentative(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("в очереди")
+    RUNNING = "running", _("выполняется")
+    RETRYING = "retrying", _("ждёт повтора")
+    SUCCEEDED = "succeeded", _("выполнено")
+    FAILED = "failed", _("ошибка")
+
+
+class Job(models.Model):
+    """One background job (a Celery task by its id): the log and the source of truth of the worker.
+
+    Written by ``schools.jobs.JobTask``, the base of every task of the project: a row is created when
+    the job is queued, claimed when a worker starts it and closed with its outcome. A second delivery
+    of the same task id (late acknowledgement after a lost worker, a retry, the sweep) finds the row
+    and never runs a finished job again. See docs/jobs.md.
+    """
+
+    task_id = models.CharField(_("идентификатор задачи"), max_length=64, unique=True)
+    kind = models.CharField(_("вид"), max_length=150, db_index=True)
+    state = models.CharField(_("состояние"), max_length=16, choices=JobState.choices, default=JobState.QUEUED)
+    args = models.JSONField(_("позиционные аргументы"), null=True, blank=True)
+    kwargs = models.JSONField(_("именованные аргументы"), null=True, blank=True)
+    args_hash = models.CharField(
+        _("контрольная сумма аргументов"),
+        max_length=64,
+        help_text=_("Одинакова у задач с одинаковыми аргументами, даже если сами аргументы не хранятся"),
+    )
+    queue = models.CharField(_("очередь"), max_length=100, blank=True)
+    school = models.ForeignKey(
+        School, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
+    attempts = models.PositiveIntegerField(_("запусков"), default=0)
+    republished = models.PositiveSmallIntegerField(_("повторных отправок"), default=0)
+    worker = models.CharField(_("обработчик"), max_length=200, blank=True)
+    worker_pid = models.PositiveIntegerField(_("процесс"), null=True, blank=True)
+    created_at = models.DateTimeField(_("создана"), auto_now_add=True)
+    published_at = models.DateTimeField(_("отправлена в очередь"), null=True, blank=True)
+    started_at = models.DateTimeField(_("начата"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("завершена"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("следующая попытка"), null=True, blank=True)
+    result = models.CharField(_("результат"), max_length=300, blank=True)
+    error = models.TextField(_("ошибка"), blank=True)
+
+    class Meta:
+        verbose_name = _("фоновая задача")
+        verbose_name_plural = _("фоновые задачи")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["state", "published_at"]),
+            models.Index(fields=["kind", "created_at"]),
+            models.Index(fields=["school", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} [{self.task_id}]"

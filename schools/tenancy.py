@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import celery
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,6 +32,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
+
+from schools.jobs import JobTask
 
 if TYPE_CHECKING:
     from schools.models import Membership, Municipality, Region, School
@@ -396,23 +397,25 @@ def role_required(*roles: str) -> Callable:
     return decorator
 
 
-class SchoolScopedTask(celery.Task):
+class SchoolScopedTask(JobTask):
     """Base of Celery tasks that read tenant data: the job runs inside the scope it was queued with.
 
     Queue it with ``task.delay(..., scope_school_ids=[...])``; ``None`` (explicitly) marks a job
-    that crosses all schools, such as the regional monitoring run.
+    that crosses all schools, such as the regional monitoring run. Being a ``JobTask``, it is
+    recorded in the job table and claimed once (schools/jobs.py); a job queued without a scope
+    fails there with the error.
     """
 
     abstract = True
     # The scope argument is consumed here, not by run(): Celery must not check it against run's signature.
     typing = False
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def run_in_context(self, *args: Any, **kwargs: Any) -> Any:
         if "scope_school_ids" not in kwargs:
             raise ScopeError(f"Task {self.name} was queued without scope_school_ids.")
         school_ids = kwargs.pop("scope_school_ids")
         if school_ids is None:
             with scopes_disabled():
-                return super().__call__(*args, **kwargs)
+                return super().run_in_context(*args, **kwargs)
         with school_scope(school_ids):
-            return super().__call__(*args, **kwargs)
+            return super().run_in_context(*args, **kwargs)

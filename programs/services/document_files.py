@@ -37,6 +37,7 @@ from programs.models import (
     RenderStatus,
 )
 from programs.services.documents import content_hash
+from schools.jobs import TRANSIENT_ERRORS
 from schools.models import User
 
 logger = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def _make_file(document: Document, fmt: str, *, on_step=None) -> tuple[bytes, st
 def perform_rendering(rendering_id: int) -> str:
     """The job: make the file of one rendering row, once. Returns the row's final status.
 
-    Storage errors (``OSError``) propagate so the task can retry them; any other error is final
+    Transient errors (storage, database) propagate so the task can retry them; any other error is final
     and is recorded on the row with a message for the user.
     """
     claimed = DocumentRendering.objects.filter(pk=rendering_id, status__in=PENDING).update(
@@ -157,7 +158,7 @@ def perform_rendering(rendering_id: int) -> str:
     document = row.document
     try:
         blob, made_from = _make_file(document, row.fmt, on_step=lambda p: _progress(rendering_id, p))
-    except OSError:
+    except TRANSIENT_ERRORS:
         raise
     except DocumentFileError as error:
         record_failure(rendering_id, " ".join(error.messages))
