@@ -747,16 +747,24 @@ def anonymise_person(person: Person, *, acting_user, confirmation: str) -> Anony
             scrubbed = _scrub(text, patterns, placeholder.replace('"', ""))
             Document.objects.filter(pk=document["pk"]).update(payload=json.loads(scrubbed))
 
-    # Their files: consent scans, the pair's attachments and products of their programs and route.
+    # Their files: consent scans; in the pairs where they are a mentee, the journal's attachments and
+    # the products of the program (their own development); in pairs they lead, only what they
+    # attached themselves — the mentees' products are the mentees' data and stay.
     for consent in Consent.objects.filter(participant=participant).exclude(scan=""):
         files.append(consent.scan.name)
     Consent.objects.filter(participant=participant).update(scan="", guardian_name="")
-    attachments = JournalAttachment.objects.filter(entry__pair_id__in=pair_ids)
+    as_mentee = list(
+        PairMentee.objects.filter(mentee=participant, pair_id__in=pair_ids).values_list("pair_id", flat=True)
+    )
+    own = Q(entry__pair_id__in=as_mentee)
+    if getattr(person, "user_id", None):
+        own |= Q(entry__pair_id__in=pair_ids, entry__author_id=person.user_id)
+    attachments = JournalAttachment.objects.filter(own)
     files += [a.file.name for a in attachments if a.file]
     attachments.delete()
-    for activity in PlanActivity.objects.filter(program__pair_id__in=pair_ids).exclude(evidence_file=""):
-        files.append(activity.evidence_file.name)
-    PlanActivity.objects.filter(program__pair_id__in=pair_ids).update(evidence_file="", evidence_link="")
+    products = PlanActivity.objects.filter(program__pair_id__in=as_mentee)
+    files += [a.evidence_file.name for a in products.exclude(evidence_file="")]
+    products.update(evidence_file="", evidence_link="")
 
     if isinstance(person, Staff):
         DifficultyAssessment.objects.filter(staff=person).update(comment="")

@@ -351,6 +351,22 @@ def test_anonymisation_replaces_names_contacts_and_removes_files_and_the_account
         assert not Notification.objects.filter(user=user).exists()
 
 
+def test_anonymising_a_mentor_keeps_the_mentees_files(curator, world, django_capture_on_commit_callbacks):
+    staff, pair = _rich_teacher(world)
+    with scopes_disabled():
+        _complete(world, pair)
+        mentor_staff = pair.mentor.staff
+        products = [a.evidence_file.name for a in PlanActivity.objects.filter(program__pair=pair)]
+    url = reverse("schools:person-data-anonymise", kwargs={"kind": "staff", "pk": mentor_staff.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        curator.post(url, {"confirmation": mentor_staff.full_name})
+    with scopes_disabled():
+        mentor_staff.refresh_from_db()
+        assert mentor_staff.anonymised_on is not None
+        assert JournalAttachment.objects.filter(entry__pair=pair).count() == 5
+    assert products and all(default_storage.exists(n) for n in products)
+
+
 def test_anonymisation_needs_the_typed_name_and_no_open_pair(curator, world):
     staff, pair = _rich_teacher(world)
     url = reverse("schools:person-data-anonymise", kwargs={"kind": "staff", "pk": staff.pk})
