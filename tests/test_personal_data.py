@@ -352,7 +352,7 @@ def test_anonymisation_replaces_names_contacts_and_removes_files_and_the_account
 
 
 def test_anonymising_a_mentor_keeps_the_mentees_files(curator, world, django_capture_on_commit_callbacks):
-    staff, pair = _rich_teacher(world)
+    _staff, pair = _rich_teacher(world)
     with scopes_disabled():
         _complete(world, pair)
         mentor_staff = pair.mentor.staff
