@@ -9,6 +9,7 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -48,7 +49,7 @@ from programs.services import programs as program_service
 from programs.services.pairs import PairError
 from programs.services.participants import participant_for
 from programs.services.programs import ProgramError
-from programs.services.reminders import Reminder, store_reminders
+from programs.services.reminders import Reminder, email_reminders, store_reminders
 from schools import services_personal_data as service
 from schools.models import (
     Membership,
@@ -483,6 +484,12 @@ def test_a_withdrawn_person_gets_no_new_pair_program_match_or_reminder(curator, 
         )
         assert store_reminders([reminder]) == 0
         assert not Notification.objects.filter(user=mentor_user).exists()
+        # A reminder stored before the withdrawal is not mailed after it.
+        Notification.objects.create(
+            school=school, user=mentor_user, kind="activity_due", event_key="before", title="Скоро встреча"
+        )
+        assert email_reminders() == 0
+    assert mail.outbox == []
 
 
 def test_a_withdrawn_teacher_leaves_the_matching_and_a_new_consent_brings_them_back(curator, world):
