@@ -427,6 +427,8 @@ def test_withdrawal_marks_the_consent_flags_the_active_pair_and_lists_it(curator
         assert PairEvent.objects.filter(pair=pair, description__contains="Отозвано согласие").exists()
     detail = html(curator.get(reverse("programs:pair-detail", kwargs={"pk": pair.pk})))
     assert 'data-testid="pair-consent-withdrawn"' in detail and staff.full_name in detail
+    pairs = html(curator.get(reverse("programs:pair-list")))
+    assert pairs.count('data-testid="pair-consent-withdrawn"') == 1
     listing = html(curator.get(reverse("schools:consent-withdrawals")))
     assert staff.full_name in listing and f"№ {pair.pk}" in listing and "обработка прекращена" in listing
     card = html(curator.get(reverse("schools:staff-detail", kwargs={"pk": staff.pk})))
