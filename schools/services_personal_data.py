@@ -629,7 +629,7 @@ def _name_patterns(person: Person) -> list[re.Pattern[str]]:
 
 def _scrub(text: str, patterns: list[re.Pattern[str]], placeholder: str) -> str:
     for pattern in patterns:
-        text = pattern.sub(placeholder, text)
+        text = pattern.sub(lambda _match: placeholder, text)
     return text
 
 
@@ -758,7 +758,7 @@ def anonymise_person(person: Person, *, acting_user, confirmation: str) -> Anony
     ):
         text = json.dumps(document["payload"], ensure_ascii=False)
         if last_name.casefold() in text.casefold():
-            scrubbed = _scrub(text, patterns, placeholder.replace('"', ""))
+            scrubbed = _scrub(text, patterns, placeholder)
             Document.objects.filter(pk=document["pk"]).update(payload=json.loads(scrubbed))
 
     # Their files: consent scans; in the pairs where they are a mentee, the journal's attachments and
@@ -787,8 +787,9 @@ def anonymise_person(person: Person, *, acting_user, confirmation: str) -> Anony
         for measure in RouteMeasure.objects.filter(route__in=routes).exclude(product_file=""):
             files.append(measure.product_file.name)
         RouteMeasure.objects.filter(route__in=routes).update(product_file="", product="")
-        RouteCorrection.objects.filter(route__in=routes).update(description=placeholder)
-        RouteReflection.objects.filter(route__in=routes).update(text=placeholder)
+        removed = _("Текст удалён при обезличивании.")
+        RouteCorrection.objects.filter(route__in=routes).update(description=removed)
+        RouteReflection.objects.filter(route__in=routes).update(text=removed)
         routes.update(
             desired_image="", strengths="", difficulties_comment="", tutor_name="", tutor_organization=""
         )
@@ -797,7 +798,7 @@ def anonymise_person(person: Person, *, acting_user, confirmation: str) -> Anony
             portfolio="", questionnaire={}, tags="", subjects="", is_active=False
         )
 
-    account = _anonymise_account(person, placeholder, number)
+    account = _anonymise_account(person, number)
 
     fields: dict[str, Any] = {
         "last_name": _("Удалённый участник"),
@@ -824,7 +825,7 @@ def anonymise_person(person: Person, *, acting_user, confirmation: str) -> Anony
     return AnonymisationResult(placeholder=placeholder, files_deleted=len(files), account=account)
 
 
-def _anonymise_account(person: Person, placeholder: str, number: int) -> str:
+def _anonymise_account(person: Person, number: int) -> str:
     """The person's account: this school's roles and notifications go; the account itself is
     anonymised and switched off unless it still works in another school (whose data this school
     does not control)."""
