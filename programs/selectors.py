@@ -41,6 +41,7 @@ from programs.models import (
     MentorProfile,
     MentorRegistry,
     PairMentee,
+    Participant,
     TrainingStatus,
 )
 from schools.models import EmploymentStatus, School, Staff, User
@@ -51,6 +52,42 @@ YOUNG_SPECIALIST_MAX_YEARS = 3
 SIGNIFICANT_DIFFICULTY = 2
 # «После длительного перерыва» counts for the current and the previous school year.
 AFTER_BREAK_SCHOOL_YEARS = 2
+
+
+# --- Withdrawn consents to the processing of personal data ---------------------------------------
+
+
+def processing_stopped() -> QuerySet[Participant]:
+    """Participants whose consent to the processing of personal data is withdrawn and not given again.
+
+    After a withdrawal (152-ФЗ, ст. 9 ч. 2) the school stops processing their data for mentoring:
+    no new pairs or programs, no reminders, no place in matching. A new consent recorded later
+    resumes it, so the state is read from the consents themselves, never stored twice.
+    """
+    personal = Consent.objects.filter(participant=OuterRef("pk"), kind=ConsentKind.PERSONAL_DATA)
+    return Participant.objects.filter(
+        Exists(personal.filter(withdrawn_on__isnull=False)),
+        ~Exists(personal.filter(withdrawn_on__isnull=True)),
+    )
+
+
+def processing_stopped_user_ids() -> set[int]:
+    """Accounts of the people whose processing is stopped (two queries, inside the open scope)."""
+    stopped = processing_stopped()
+    ids = set(stopped.filter(staff__user__isnull=False).values_list("staff__user_id", flat=True))
+    ids |= set(stopped.filter(student__user__isnull=False).values_list("student__user_id", flat=True))
+    return ids
+
+
+def stopped_in_pair(pair_id: int, mentor_id: int) -> list[Participant]:
+    """Members of the pair who withdrew consent to personal data processing: the pair is flagged."""
+    members = [mentor_id, *PairMentee.objects.filter(pair_id=pair_id).values_list("mentee_id", flat=True)]
+    return list(
+        processing_stopped()
+        .filter(pk__in=members)
+        .select_related("staff", "student", "partner_representative")
+        .order_by("pk")
+    )
 
 
 def _search(queryset: QuerySet, q: str, prefix: str = "") -> QuerySet:

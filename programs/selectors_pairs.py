@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,7 @@ from programs.models import (
     Participant,
     ParticipantKind,
 )
+from programs.selectors import processing_stopped
 from programs.services.pairs import MissingConsent, mentees_in_open_pairs, required_consents
 from schools.models import EmploymentStatus, Staff, Student
 
@@ -102,8 +103,16 @@ def pair_list(
     network: str = "",
     sort: str = DEFAULT_SORT,
 ) -> QuerySet[MentoringPair]:
-    """The school's pairs, searched by the name of the mentor or of any mentee."""
-    pairs = pair_queryset()
+    """The school's pairs, searched by the name of the mentor or of any mentee.
+
+    ``consent_withdrawn`` marks a pair with a member who withdrew consent to personal data processing.
+    """
+    stopped = processing_stopped()
+    pairs = pair_queryset().annotate(
+        consent_withdrawn=Exists(
+            stopped.filter(Q(pk=OuterRef("mentor_id")) | Q(pair_links__pair_id=OuterRef("pk")))
+        )
+    )
     for word in q.split():
         with_mentee = PairMentee.objects.filter(_name_q("mentee__", word)).values("pair_id")
         pairs = pairs.filter(_name_q("mentor__", word) | Q(pk__in=with_mentee))

@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from programs import selectors as processing_selectors
 from programs import selectors_pairs as selectors
 from programs.forms_pairs import (
     CompleteForm,
@@ -195,6 +196,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "can": _actions(request, pair),
             "today": timezone.localdate(),
+            "withdrawn_members": processing_selectors.stopped_in_pair(pair.pk, pair.mentor_id),
         },
     )
 

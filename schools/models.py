@@ -280,6 +280,12 @@ class Staff(models.Model):
         blank=True,
         help_text=_("Дата выхода на работу после перерыва в педагогической деятельности"),
     )
+    anonymised_on = models.DateField(
+        _("обезличен(а)"),
+        null=True,
+        blank=True,
+        help_text=_("Персональные данные заменены обозначением; строка хранится для показателей школы"),
+    )
 
     objects = SchoolScopedManager("school")
 
@@ -339,6 +345,12 @@ class Student(models.Model):
     guardian_email = models.EmailField(_("e-mail законного представителя"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("обучается"), default=True)
+    anonymised_on = models.DateField(
+        _("обезличен(а)"),
+        null=True,
+        blank=True,
+        help_text=_("Персональные данные заменены обозначением; строка хранится для показателей школы"),
+    )
 
     objects = SchoolScopedManager("school")
 
@@ -425,6 +437,12 @@ class PartnerRepresentative(models.Model):
     position = models.CharField(_("должность"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("телефон"), max_length=40, blank=True)
+    anonymised_on = models.DateField(
+        _("обезличен(а)"),
+        null=True,
+        blank=True,
+        help_text=_("Персональные данные заменены обозначением; строка хранится для показателей школы"),
+    )
 
     objects = SchoolScopedManager("school")
 

@@ -76,6 +76,7 @@ DOCUMENT_QUEUE = NavItem(_("На утверждении"), "programs:document-qu
 ACT_REGISTER = NavItem(_("Реестр локальных актов"), "programs:act-register")
 NEWS = NavItem(_("Публичная страница и новости"), "programs:news-list")
 MENTORING_SETTINGS = NavItem(_("Настройки наставничества"), "programs:mentoring-settings")
+CONSENT_WITHDRAWALS = NavItem(_("Отзывы согласий"), "schools:consent-withdrawals")
 DASHBOARD = NavItem(_("Дашборд"), "monitoring:dashboard")
 CAMPAIGNS = NavItem(_("Кампании мониторинга"), "monitoring:campaign-list")
 REPORTS = NavItem(_("Аналитические отчёты"), "monitoring:report-index")
@@ -83,7 +84,7 @@ SURVEY_RESULTS = NavItem(_("Анкеты участников"), "monitoring:sur
 MY_SURVEYS = NavItem(_("Мои анкеты"), "monitoring:my-surveys")
 MY_MENTOR_PROFILE = NavItem(_("Анкета наставника"), "programs:my-mentor-profile")
 
-BASES = NavGroup(_("Базы"), (STAFF, STUDENTS, PARTNERS))
+BASES = NavGroup(_("Базы"), (STAFF, STUDENTS, PARTNERS, CONSENT_WITHDRAWALS))
 MENTORING = NavGroup(_("Наставничество"), (MENTEE_BASE, DIAGNOSTICS, MENTORS, REGISTRY))
 PAIRING = NavGroup(_("Пары и программы"), (PAIRS, MATCHING, PROGRAMS, REQUESTS, ROUTES))
 MONITORING = NavGroup(_("Мониторинг"), (DASHBOARD, CAMPAIGNS, SURVEY_RESULTS, REPORTS))

@@ -215,6 +215,23 @@ def municipality_school_ids(school: School) -> list[int]:
         return sorted({school.pk, *ids})
 
 
+def user_has_places_outside(user_id: int, school_id: int) -> bool:
+    """Whether the account holds a role or a registry record anywhere but ``school_id``.
+
+    A school may remove the personal data it keeps, not another operator's: an account that still
+    works in another school or territory is left to them (schools/services_personal_data.py). The
+    answer is one boolean; nothing of the other places is read out.
+    """
+    from schools.models import Membership, Staff, Student
+
+    with scopes_disabled():
+        return (
+            Membership.objects.filter(user_id=user_id).exclude(school_id=school_id).exists()
+            or Staff.objects.filter(user_id=user_id).exclude(school_id=school_id).exists()
+            or Student.objects.filter(user_id=user_id).exclude(school_id=school_id).exists()
+        )
+
+
 # --- Work contexts: which role, where, the user acts in right now ---------------------------------
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("schools/", views.school_list, name="school-list"),
     path("schools/<int:pk>/", views.school_detail, name="school-detail"),
     path("", include("schools.urls_registries")),
+    path("", include("schools.urls_personal_data")),
 ]

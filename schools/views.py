@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from schools import selectors
 from schools.forms import StaffFilterForm
-from schools.models import SCHOOL_READERS, Role, School, SchoolKind
+from schools.models import SCHOOL_MANAGERS, SCHOOL_READERS, Role, School, SchoolKind
+from schools.services_personal_data import consent_state
 from schools.tenancy import SESSION_KEY, role_required
 
 PAGE_SIZE = 50
@@ -73,7 +74,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @role_required(*SCHOOL_READERS)
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(selectors.staff_detail_queryset(), pk=pk)
-    return TemplateResponse(request, "schools/staff_detail.html", {"person": person})
+    context: dict = {"person": person}
+    if request.tenant.role in SCHOOL_MANAGERS:
+        context["pd_consent"] = consent_state(person)
+    return TemplateResponse(request, "schools/staff_detail.html", context)
 
 
 @role_required(*TERRITORY_READERS)

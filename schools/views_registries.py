@@ -49,6 +49,7 @@ from schools.models import (
     Staff,
     Student,
 )
+from schools.services_personal_data import consent_state
 from schools.tenancy import role_required
 from schools.views import PAGE_SIZE
 
@@ -155,6 +156,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "student": student,
             "age": student.age_on(today),
             "warnings": services.student_warnings(student, today=today),
+            "pd_consent": consent_state(student),
         },
     )
 

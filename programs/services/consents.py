@@ -29,6 +29,7 @@ from programs.models import (
     PairStatus,
     Participant,
 )
+from programs.selectors import processing_stopped
 from programs.services.pairs import missing_consents
 from schools import uploads
 
@@ -235,3 +236,49 @@ def withdraw_consent(consent: Consent, *, on: date, acting_user) -> Consent:
         else:
             PairEvent.objects.create(pair=pair, actor=acting_user, description=description)
     return consent
+
+
+# --- Withdrawal of the consent to personal data processing -----------------------------------------
+
+
+@transaction.atomic
+def withdraw_processing_consent(
+    participant: Participant, *, on: date, acting_user, given_on: date | None = None
+) -> Consent:
+    """The person withdraws consent to the processing of their personal data (152-ФЗ, ст. 9 ч. 2).
+
+    The valid consent of the kind «на обработку персональных данных» is marked withdrawn; when none
+    was recorded in the system (the paper consent predates it), a record is made with the date it
+    was given (``given_on``, or the withdrawal date when unknown) and withdrawn at once, so every
+    withdrawal is a consent row with its date. The person then drops out of processing
+    (``selectors.processing_stopped``) and the history of every open pair of theirs says so.
+    """
+    Participant.objects.select_for_update().filter(pk=participant.pk).first()
+    if processing_stopped().filter(pk=participant.pk).exists():
+        withdrawn = (
+            Consent.objects.filter(participant=participant, kind=ConsentKind.PERSONAL_DATA)
+            .order_by("-withdrawn_on")
+            .values_list("withdrawn_on", flat=True)
+            .first()
+        )
+        raise ConsentError(
+            _("%(name)s уже отозвал(а) согласие на обработку персональных данных %(date)s.")
+            % {"name": participant.full_name, "date": withdrawn.strftime("%d.%m.%Y")}
+        )
+    if on > timezone.localdate():
+        raise ConsentError({"withdrawn_on": [_("Дата отзыва не может быть в будущем.")]})
+    consent = Consent.objects.filter(
+        participant=participant, kind=ConsentKind.PERSONAL_DATA, withdrawn_on__isnull=True
+    ).first()
+    if consent is None:
+        given_on = given_on or on
+        if given_on > on:
+            raise ConsentError({"given_on": [_("Дата согласия не может быть позже даты отзыва.")]})
+        consent = Consent.objects.create(
+            school_id=participant.school_id,
+            participant=participant,
+            kind=ConsentKind.PERSONAL_DATA,
+            received_on=given_on,
+            recorded_by=acting_user,
+        )
+    return withdraw_consent(consent, on=on, acting_user=acting_user)

@@ -85,7 +85,8 @@ def unmatched_mentee_candidates(school: School) -> list[Staff]:
     """
     rules = selectors.mentee_base_rules()
     people = selectors.mentee_base(rules=rules, status=selectors.STATUS_NEEDS_MENTOR)
-    return list(people.filter(school=school).select_related("participant"))
+    people = people.filter(school=school).exclude(participant__in=selectors.processing_stopped())
+    return list(people.select_related("participant"))
 
 
 def _latest_difficulties(staff_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -141,6 +142,7 @@ def mentor_candidates(form: MentoringForm) -> dict[int, MentorCandidate]:
     """Active mentors of the schools in scope whose kind fits ``form``, by participant id (4 queries)."""
     profiles = list(
         MentorProfile.objects.filter(is_active=True, participant__kind=form.mentor_kind)
+        .exclude(participant__in=selectors.processing_stopped())
         .select_related("school", *selectors.MENTOR_RELATED)
         .order_by("participant_id")
     )
@@ -209,6 +211,11 @@ def suggest_for_mentee(
     Read-only: a teacher without a participant row yet (never in mentoring) is ranked all the same.
     """
     participant = _existing_participant(person)
+    if participant is not None and selectors.processing_stopped().filter(pk=participant.pk).exists():
+        # Consent to personal data processing withdrawn: nobody is proposed for them.
+        return MenteeSuggestions(
+            suggestions=[], in_open_pair=_is_mentee_in_open_pair(participant), has_diagnostics=False
+        )
     difficulties = _latest_difficulties([person.pk]).get(person.pk, {})
     needs = _needs(person, participant.pk if participant else 0, difficulties)
     names = area_names()

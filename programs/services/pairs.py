@@ -41,6 +41,7 @@ from programs.models import (
     ProgramStatus,
     RoleModel,
 )
+from programs.selectors import processing_stopped
 from schools.models import School
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -208,6 +209,20 @@ def validate_composition(
             _("Участниками наставничества могут быть обучающиеся с %(age)s лет: %(names)s.")
             % {"age": MIN_STUDENT_AGE, "names": ", ".join(map(str, too_young))},
         )
+    stopped = set(
+        processing_stopped().filter(pk__in=[mentor.pk, *(m.pk for m in mentees)]).values_list("pk", flat=True)
+    )
+    if stopped:
+        for field, people in (("mentor", [mentor]), ("mentees", mentees)):
+            names = [str(p) for p in people if p.pk in stopped]
+            if names:
+                add(
+                    field,
+                    _(
+                        "%(names)s: отозвано согласие на обработку персональных данных, в пару включить нельзя."
+                    )
+                    % {"names": ", ".join(names)},
+                )
     if kind is not None and kind.code == GROUP_KIND and len(mentees) < 2:
         add("mentees", _("В групповом наставничестве у наставника не меньше двух наставляемых."))
     profile = getattr(mentor, "mentor_profile", None)

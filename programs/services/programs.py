@@ -57,6 +57,7 @@ from programs.models import (
     ProgramTemplateActivity,
     ResponsibleRole,
 )
+from programs.selectors import processing_stopped
 from schools import uploads
 from schools.models import Membership, Role
 
@@ -267,6 +268,14 @@ def create_program(
         )
     if PersonalizedProgram.objects.filter(pair=pair).exists():
         raise ProgramError(_("У этой пары уже есть программа: у пары может быть только одна программа."))
+    members = [pair.mentor_id, *PairMentee.objects.filter(pair=pair).values_list("mentee_id", flat=True)]
+    if processing_stopped().filter(pk__in=members).exists():
+        raise ProgramError(
+            _(
+                "Участник пары отозвал согласие на обработку персональных данных: программу создать нельзя. "
+                "Получите согласие заново или прекратите работу пары досрочно."
+            )
+        )
     errors = _required_texts(title=title, goal=goal, expected_results=expected_results)
     try:
         validate_period(start_date, end_date)

@@ -32,7 +32,8 @@ Links: activity and program reminders open the program (mentor and mentees: thei
 page; curators: the program's card); pair reminders open the pair's card.
 
 People are reached through their accounts: a participant whose registry record has no user (and
-every partner's representative) is skipped, as are deactivated users. Network mentors from another
+every partner's representative) is skipped, as are deactivated users and the accounts of people who
+withdrew their consent to personal data processing (``selectors.processing_stopped``). Network mentors from another
 school get the reminder in the pair's school.
 
 E-mail: a notification is mailed once, to users with an e-mail address whose preference allows it
@@ -69,6 +70,7 @@ from programs.models import (
     PlanActivity,
     ProgramStatus,
 )
+from programs.selectors import processing_stopped_user_ids
 from schools.models import Membership, Role, Student, User
 from schools.tenancy import current_school_ids, school_scope
 
@@ -413,6 +415,9 @@ def store_reminders(reminders: Sequence[Reminder]) -> int:
     Existing (user, event key) pairs are skipped up front (yesterday's overdue activities come
     again every day); ``ignore_conflicts`` covers a concurrent run inserting the same rows.
     """
+    # No reminders to people who withdrew their consent to personal data processing.
+    stopped = processing_stopped_user_ids()
+    reminders = [r for r in reminders if r.user_id not in stopped]
     keys = sorted({r.event_key for r in reminders})
     existing: set[tuple[int, str]] = set()
     for chunk in _chunks(keys):
@@ -466,6 +471,7 @@ def email_reminders(*, now=None) -> int:
             created_at__gte=now - EMAIL_WINDOW,
             user__is_active=True,
         )
+        .exclude(user_id__in=processing_stopped_user_ids())
         .filter(~Q(user__email=""))
         .filter(
             Q(user__notification_preference__isnull=True)
