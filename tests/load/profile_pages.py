@@ -32,10 +32,14 @@ def _ids(client, login: str) -> dict[str, str]:
 
     found: dict[str, str] = {}
     if login.endswith(".curator"):
-        found["program"] = re.findall(r'href="/programs/(\d+)/"', client.get("/programs/", secure=True).text)[0]
+        found["program"] = re.findall(r'href="/programs/(\d+)/"', client.get("/programs/", secure=True).text)[
+            0
+        ]
     if login.endswith(".mentor"):
         found["pair"] = re.findall(r'href="/pairs/my/(\d+)/"', client.get("/pairs/my/", secure=True).text)[0]
-        found["my_program"] = re.findall(r'href="/programs/my/(\d+)/"', client.get("/programs/my/", secure=True).text)[0]
+        found["my_program"] = re.findall(
+            r'href="/programs/my/(\d+)/"', client.get("/programs/my/", secure=True).text
+        )[0]
     return found
 
 
@@ -79,8 +83,7 @@ def main(argv: list[str]) -> int:
                 client.get(url, secure=True)
             name = f"{login.split('.')[-1]} {url}"
             print(
-                f"{name:<48} {statistics.median(cpu):>7.0f} {statistics.median(wall):>8.0f} "
-                f"{len(queries):>8}"
+                f"{name:<48} {statistics.median(cpu):>7.0f} {statistics.median(wall):>8.0f} {len(queries):>8}"
             )
     return 0
 
