@@ -1,7 +1,7 @@
 """Load scenario of `make load`: curators, mentors and methodists of the demo region at work.
 
-Run by ``tests/load/run.sh`` against gunicorn on the loopback (see docs/operations.md, «Нагрузочный
-тест»). Each simulated user logs in through the real login form (CSRF token from the page, the
+Run by ``tests/load/run.sh`` against gunicorn on the loopback (see docs/operations.md, «Load
+test»). Each simulated user logs in through the real login form (CSRF token from the page, the
 password of the demo accounts) with a demo account of its own, taken from the list that
 ``seed_demo --list-accounts`` printed into ``LOAD_ACCOUNTS``, and then works like a person:
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make load`: the locust scenario (tests/load/locustfile.py) against gunicorn on 127.0.0.1 with
 # PostgreSQL and the demo region; prints p50/p95/p99 and the errors, exits 1 when p95 > LOAD_P95_MS
-# or any request failed. Manual, not part of CI. See docs/operations.md («Нагрузочный тест»).
+# or any request failed. Manual, not part of CI. See docs/operations.md («Load test»).
 #
 #   LOAD_USERS=50 LOAD_SPAWN_RATE=10 LOAD_TIME=60s   the locust run (fixed users and duration)
 #   LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/nastavnik_load   created and seeded once
