@@ -48,6 +48,8 @@ LOGIN_DEADLINE_S = 300  # all users must have logged in by then, or the run stop
 # People arrive over minutes, not all in one second: at most this many logins are in flight at once.
 # A login hashes the password for about 0.3 s of CPU; fifty at once would only measure the queue.
 LOGIN_SLOTS = Semaphore(int(os.environ.get("LOAD_LOGIN_CONCURRENCY", "2")))
+SERVER_PID = int(os.environ.get("LOAD_SERVER_PID", "0"))  # gunicorn's master (run.sh)
+DATABASE_NAME = os.environ.get("LOAD_DATABASE_NAME", "")
 ACCOUNTS_FILE = os.environ.get("LOAD_ACCOUNTS", "")
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -301,6 +303,33 @@ def _seconds(text: str) -> float:
     return float(text)
 
 
+def server_cpu_seconds() -> float:
+    """CPU time spent so far by the server side: gunicorn's workers and the database's backends.
+
+    On a machine shared with other work the wall clock of a request measures the neighbours too;
+    the CPU the server spent per request in the measured minute is the application's own cost.
+    """
+    import psutil
+
+    processes = psutil.Process(SERVER_PID).children() if SERVER_PID and psutil.pid_exists(SERVER_PID) else []
+    if DATABASE_NAME:
+        for process in psutil.process_iter(["name", "cmdline"]):
+            cmdline = " ".join(process.info["cmdline"] or [])
+            if cmdline.startswith("postgres: ") and f" {DATABASE_NAME} " in cmdline:
+                processes.append(process)
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # a process that ended meanwhile
+            continue
+        total += times.user + times.system
+    return total
+
+
+CPU_WINDOW: dict[str, float] = {}
+
+
 class SteadyState(LoadTestShape):
     """All users start and log in; statistics are reset; then LOAD_TIME of steady work is measured.
 
@@ -316,6 +345,7 @@ class SteadyState(LoadTestShape):
         if self.measured_from is None:
             if len(LOGIN_MS) >= USERS:
                 self.runner.stats.reset_all()
+                CPU_WINDOW["start"] = server_cpu_seconds()
                 self.measured_from = now
                 print(f"all {USERS} users logged in after {now:.0f} s; measuring for {DURATION}", flush=True)
             elif now > LOGIN_DEADLINE_S:
@@ -325,6 +355,7 @@ class SteadyState(LoadTestShape):
                 return None
             return USERS, SPAWN_RATE
         if now - self.measured_from >= _seconds(DURATION):
+            CPU_WINDOW["end"] = server_cpu_seconds()
             return None
         return USERS, SPAWN_RATE
 
@@ -381,6 +412,12 @@ def _summary(environment, **_kwargs) -> None:
     errors = len(FAILURES) + sum(exc["count"] for exc in exceptions)
     p95 = stats.total.get_response_time_percentile(0.95) or 0
     print(f"throughput {stats.total.total_rps:.1f} requests/s; errors: {errors}")
+    if "start" in CPU_WINDOW and "end" in CPU_WINDOW and stats.total.num_requests:
+        cpu_ms = (CPU_WINDOW["end"] - CPU_WINDOW["start"]) * 1000 / stats.total.num_requests
+        print(
+            f"server CPU per request (gunicorn workers + PostgreSQL backends, measured part): {cpu_ms:.0f} ms"
+            f" — {os.cpu_count()} cores would serve about {os.cpu_count() * 1000 / cpu_ms:.0f} requests/s"
+        )
     problems = []
     if stats.total.num_requests == 0:
         problems.append("no request was made")

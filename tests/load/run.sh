@@ -4,6 +4,7 @@
 # or any request failed. Manual, not part of CI. See docs/operations.md («Load test»).
 #
 #   LOAD_USERS=50 LOAD_SPAWN_RATE=10 LOAD_TIME=60s   the locust run (fixed users and duration)
+#   LOAD_LOGIN_CONCURRENCY=2                       logins in flight at once while the users start
 #   LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/nastavnik_load   created and seeded once
 #   LOAD_SCHOOLS=300 LOAD_MUNICIPALITIES=15        the demo region (another size: drop the database)
 #   LOAD_WORKERS=2*nproc+1                         gunicorn processes
@@ -86,6 +87,7 @@ echo "== locust: $users users (+$spawn_rate/s) for $run_time"
 status=0
 # The user count, rate and time are read by the scenario's SteadyState shape from LOAD_* variables.
 LOAD_USERS=$users LOAD_SPAWN_RATE=$spawn_rate LOAD_TIME=$run_time LOAD_ACCOUNTS="$work/accounts.jsonl" \
+  LOAD_SERVER_PID=$gunicorn_pid LOAD_DATABASE_NAME=$db_name \
   .venv/bin/locust -f tests/load/locustfile.py --headless --host "http://127.0.0.1:$port" \
   --stop-timeout 10 --only-summary --loglevel WARNING || status=$?
 
