@@ -44,6 +44,7 @@ P95_LIMIT_MS = float(os.environ.get("LOAD_P95_MS", "300"))
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "10"))
 DURATION = os.environ.get("LOAD_TIME", "60s")
+WARMUP = os.environ.get("LOAD_WARMUP", "10s")
 LOGIN_DEADLINE_S = 300  # all users must have logged in by then, or the run stops and fails
 # People arrive over minutes, not all in one second: at most this many logins are in flight at once.
 # A login hashes the password for about 0.3 s of CPU; fifty at once would only measure the queue.
@@ -331,28 +332,36 @@ CPU_WINDOW: dict[str, float] = {}
 
 
 class SteadyState(LoadTestShape):
-    """All users start and log in; statistics are reset; then LOAD_TIME of steady work is measured.
+    """All users start and log in; after a warm-up the statistics are reset; LOAD_TIME is measured.
 
-    The start is bounded by LOGIN_DEADLINE_S and the measured part by LOAD_TIME, so the run always
-    ends by itself. With this shape locust takes its user count, rate and time from here, not from
-    its -u/-r/-t options.
+    The warm-up (LOAD_WARMUP, 10 s of ordinary work) lets every gunicorn worker load its templates
+    and open its database connection, as the workers of a running server have long done. The start
+    is bounded by LOGIN_DEADLINE_S and the measured part by LOAD_TIME, so the run always ends by
+    itself. With this shape locust takes its user count, rate and time from here, not from its
+    -u/-r/-t options.
     """
 
+    logged_in_at: float | None = None
     measured_from: float | None = None
 
     def tick(self):
         now = self.get_run_time()
-        if self.measured_from is None:
+        if self.logged_in_at is None:
             if len(LOGIN_MS) >= USERS:
-                self.runner.stats.reset_all()
-                CPU_WINDOW["start"] = server_cpu_seconds()
-                self.measured_from = now
-                print(f"all {USERS} users logged in after {now:.0f} s; measuring for {DURATION}", flush=True)
+                self.logged_in_at = now
+                print(f"all {USERS} users logged in after {now:.0f} s; warming up for {WARMUP}", flush=True)
             elif now > LOGIN_DEADLINE_S:
                 FAILURES.append(
                     f"only {len(LOGIN_MS)} of {USERS} users logged in within {LOGIN_DEADLINE_S} s"
                 )
                 return None
+            return USERS, SPAWN_RATE
+        if self.measured_from is None:
+            if now - self.logged_in_at >= _seconds(WARMUP):
+                self.runner.stats.reset_all()
+                CPU_WINDOW["start"] = server_cpu_seconds()
+                self.measured_from = now
+                print(f"measuring for {DURATION}", flush=True)
             return USERS, SPAWN_RATE
         if now - self.measured_from >= _seconds(DURATION):
             CPU_WINDOW["end"] = server_cpu_seconds()
@@ -370,9 +379,10 @@ def _summary(environment, **_kwargs) -> None:
     """p50/p95/p99 by group and in total, the failures, and the verdict as the exit code.
 
     The groups and the total cover the steady state: the statistics are reset once all users have
-    logged in (``SteadyState``). The logins of the start are printed on their own line; a login
-    hashes the password (PBKDF2, about 0.3 s of CPU by design) and happens once a working day, so
-    it is not held to the page target, but a failed login fails the run like any other request.
+    logged in and worked for the warm-up (``SteadyState``). The logins of the start are printed on
+    their own line; a login hashes the password (PBKDF2, about 0.3 s of CPU by design) and happens
+    once a working day, so it is not held to the page target, but a failed login fails the run
+    like any other request.
     """
     stats = environment.stats
     rows = sorted(stats.entries.values(), key=lambda s: s.name)

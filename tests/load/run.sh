@@ -5,6 +5,7 @@
 #
 #   LOAD_USERS=50 LOAD_SPAWN_RATE=10 LOAD_TIME=60s   the locust run (fixed users and duration)
 #   LOAD_LOGIN_CONCURRENCY=2                       logins in flight at once while the users start
+#   LOAD_WARMUP=10s                                ordinary work after the logins, not measured
 #   LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/nastavnik_load   created and seeded once
 #   LOAD_SCHOOLS=300 LOAD_MUNICIPALITIES=15        the demo region (another size: drop the database)
 #   LOAD_WORKERS=2*nproc+1                         gunicorn processes
@@ -77,11 +78,13 @@ echo "== gunicorn on 127.0.0.1:$port, $workers workers"
   --preload --no-control-socket --access-logfile "$work/access.log" --error-logfile "$work/gunicorn.log" \
   --timeout 60 2>>"$work/gunicorn.log" &
 gunicorn_pid=$!
-for _ in $(seq 1 60); do
-  if curl -fsS -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$port/healthz/" 2>/dev/null; then break; fi
+healthy() { curl -fsS -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$port/healthz/" 2>/dev/null; }
+for _ in $(seq 1 120); do
+  healthy && break
   if ! kill -0 "$gunicorn_pid" 2>/dev/null; then cat "$work/gunicorn.log" >&2; exit 1; fi
   sleep 0.5
 done
+healthy || { echo "load: gunicorn did not answer /healthz/ within 60 s" >&2; cat "$work/gunicorn.log" >&2; exit 1; }
 
 echo "== locust: $users users (+$spawn_rate/s) for $run_time"
 status=0
