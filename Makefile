@@ -13,13 +13,15 @@ PORT ?= 8000
 SYSTEM_PACKAGES_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) chromium chromium-driver poppler-utils
 
-.PHONY: help run test bench lint format check venv system-packages-run system-packages-test migrate demo accounts worker clean
+.PHONY: help run test bench load restore-check lint format check venv system-packages-run system-packages-test migrate demo accounts worker clean
 
 help:
 	@echo "make run    — set up and serve http://$(HOST):$(PORT) with demo data"
 	@echo "make test   — set up and run the whole test suite"
 	@echo "make lint   — ruff check and format check"
 	@echo "make bench  — run the benchmarks (tests/bench/bench_*.py); fails when a target is missed"
+	@echo "make load   — locust, 50 users for 60 s against gunicorn + PostgreSQL; fails when p95 > 300 ms or on errors"
+	@echo "make restore-check — back up PostgreSQL and media, restore into a fresh database, smoke-test it"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
@@ -58,6 +60,13 @@ test: $(STAMP) system-packages-test
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run
+
+# Manual, not in CI: needs PostgreSQL on 127.0.0.1 (LOAD_DATABASE_URL); see docs/operations.md.
+load: $(STAMP)
+	bash tests/load/run.sh
+
+restore-check: $(STAMP)
+	bash tests/restore/run.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

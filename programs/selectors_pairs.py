@@ -256,18 +256,18 @@ def request_list(*, status: str = PairRequest.Status.OPEN) -> QuerySet[PairReque
 
 
 def pairs_of_user(user) -> QuerySet[MentoringPair]:
-    """The pairs (of the scoped schools) whose mentor or one of whose mentees is this user."""
-    return (
-        pair_queryset()
-        .filter(
-            Q(mentor__staff__user=user)
-            | Q(mentor__student__user=user)
-            | Q(mentee_links__mentee__staff__user=user)
-            | Q(mentee_links__mentee__student__user=user)
-        )
-        .distinct()
-        .order_by("-created_at", "-pk")
-    )
+    """The pairs (of the scoped schools) whose mentor or one of whose mentees is this user.
+
+    The membership test is a subquery of ids: joined into ``pair_queryset`` with DISTINCT it made
+    PostgreSQL plan a 15-table join on every cabinet and journal request (15–30 ms of planning).
+    """
+    mine = MentoringPair.objects.filter(
+        Q(mentor__staff__user=user)
+        | Q(mentor__student__user=user)
+        | Q(mentee_links__mentee__staff__user=user)
+        | Q(mentee_links__mentee__student__user=user)
+    ).values("pk")
+    return pair_queryset().filter(pk__in=mine).order_by("-created_at", "-pk")
 
 
 def my_pairs(user) -> list[MentoringPair]:
