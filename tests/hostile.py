@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 import openpyxl
+from django.apps import apps
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -85,6 +86,18 @@ hostile_cell = st.one_of(
 
 def has_cyrillic(text: str) -> bool:
     return bool(re.search(r"[А-Яа-яЁё]", text))
+
+
+# --- Database ---
+
+
+def snapshot() -> dict[str, int]:
+    """Row counts of every table of the project's apps: a partial write changes at least one."""
+    counts = {}
+    for label in ("schools", "programs", "monitoring"):
+        for model in apps.get_app_config(label).get_models():
+            counts[model._meta.label] = model._base_manager.count()
+    return counts
 
 
 # --- Files ---------------------------------------------------------------------------------------

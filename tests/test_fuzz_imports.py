@@ -16,7 +16,6 @@ import zipfile
 from datetime import date
 
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -31,7 +30,7 @@ from schools.imports.kinds import KINDS
 from schools.imports.runner import import_table
 from schools.models import PartnerOrganization, PartnerRepresentative, Staff, Student
 from schools.tenancy import school_scope
-from tests.hostile import csv_bytes, has_cyrillic, hostile_cell, hostile_text, xlsx_bytes
+from tests.hostile import csv_bytes, has_cyrillic, hostile_cell, hostile_text, snapshot, xlsx_bytes
 
 register_history_kinds()  # as programs/apps.py does; the kinds are then all known at collection
 KIND_KEYS = sorted(KINDS)
@@ -82,15 +81,6 @@ def event(outcome: str) -> None:
     """Count outcomes for ``--hypothesis-show-statistics`` (outside a property test: nothing)."""
     if currently_in_test_context():
         hypothesis_event(outcome)
-
-
-def snapshot() -> dict[str, int]:
-    """Row counts of every table of the project's apps: a partial write changes at least one."""
-    counts = {}
-    for label in ("schools", "programs", "monitoring"):
-        for model in apps.get_app_config(label).get_models():
-            counts[model._meta.label] = model._base_manager.count()
-    return counts
 
 
 def valid_row(kind_key: str) -> list[str]:
