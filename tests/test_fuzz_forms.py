@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from django_scopes import scopes_disabled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from monitoring.models import Campaign, SubmissionStatus
 from programs.models import ExternalAct, JournalEntry, SchoolNews
 from tests.hostile import MARKUP, hostile_text, snapshot
 from tests.test_pairs_views import make_pair, mentee_user_participant, mentor_user_participant
@@ -56,6 +59,11 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def stored_files() -> set[str]:
+    root = Path(django_settings.MEDIA_ROOT)
+    return {str(p) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
 def assert_escaped(html: str, *texts: str) -> None:
     """No stored markup comes back as markup: a payload is never in the page as it was typed."""
     for text in texts:
@@ -82,7 +90,7 @@ def pair(world):
 @given(topic=hostile_text, content=hostile_text, result=hostile_text, files=hostile_files)
 def test_a_journal_entry_with_hostile_text_and_files(client, world, pair, topic, content, result, files):
     client.force_login(world.user("a", "mentor"))
-    before = snapshot()
+    before, files_before = snapshot(), stored_files()
     data = {
         "date": timezone.localdate().isoformat(),
         "topic": topic,
@@ -97,6 +105,7 @@ def test_a_journal_entry_with_hostile_text_and_files(client, world, pair, topic,
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert snapshot() == before
+        assert stored_files() == files_before
         return
     journal = reverse("programs:journal", kwargs={"pk": pair.pk})
     for role in ("curator", "director", "mentee", "mentor"):
@@ -107,7 +116,7 @@ def test_a_journal_entry_with_hostile_text_and_files(client, world, pair, topic,
 @given(title=hostile_text, number=hostile_text, note=hostile_text, scan=st.one_of(st.none(), hostile_files))
 def test_an_external_act_with_hostile_text_and_a_scan(client, world, title, number, note, scan):
     client.force_login(world.user("a", "curator"))
-    before = snapshot()
+    before, files_before = snapshot(), stored_files()
     data = {
         "requirement": "regulation",
         "title": title,
@@ -123,6 +132,7 @@ def test_an_external_act_with_hostile_text_and_a_scan(client, world, title, numb
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert snapshot() == before
+        assert stored_files() == files_before
         return
     with scopes_disabled():
         assert ExternalAct.objects.filter(school=world.a.school).exists()
@@ -176,3 +186,31 @@ def test_journal_entries_are_counted_by_the_snapshot(world, pair):
             topic="т",
         )
     assert snapshot() != before
+
+
+SWOT = ("strengths", "weaknesses", "opportunities", "threats", "not_completed_reasons", "decisions")
+
+
+@FORM_EXAMPLES
+@given(texts=st.tuples(*[hostile_text] * len(SWOT)), action=st.sampled_from(["save", "submit"]))
+def test_a_monitoring_submission_with_hostile_swot_texts(client, world, texts, action):
+    """The curator's SWOT analysis is read by the director and, once handed in, by the methodist."""
+    from tests.test_campaigns import open_campaign, submission_of
+
+    with scopes_disabled():
+        campaign = Campaign.objects.filter(municipality=world.a.school.municipality).first()
+    submission = submission_of(campaign or open_campaign(world), world.a)
+    url = reverse("monitoring:submission-detail", kwargs={"pk": submission.pk})
+    client.force_login(world.user("a", "curator"))
+
+    response = client.post(url, {"level": "", **dict(zip(SWOT, texts, strict=True)), "action": action})
+
+    assert response.status_code in (200, 302)
+    assert_escaped(response.content.decode(), *texts)
+    with scopes_disabled():
+        submission.refresh_from_db()
+    readers = ["director", "curator"]
+    if submission.status != SubmissionStatus.DRAFT:
+        readers.append("municipal_methodist")
+    for role in readers:
+        assert_escaped(page(client, world.user("a", role), url), *texts)
