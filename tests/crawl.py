@@ -17,6 +17,7 @@ import html
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 from django.apps import apps
@@ -162,3 +163,45 @@ def page_problems(page: Page) -> list[str]:
         problems.append(f"{page.url}: CSP is report-only")
     problems += [f"{page.url}: raw markup {m!r}" for m in MARKUP if m in page.body]
     return problems
+
+
+# --- Forms ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (tag or input type, name, value)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self, page_url: str) -> None:
+        super().__init__()
+        self.page_url = page_url
+        self.forms: list[Form] = []
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append(
+                Form(action=a.get("action") or self.page_url, method=a.get("method", "get").lower())
+            )
+        elif not self.forms or "name" not in a:
+            if tag == "option" and self._select is not None:
+                self.forms[-1].fields.append(("option", self._select, a.get("value", "")))
+                self._select = None
+        elif tag == "input":
+            self.forms[-1].fields.append((a.get("type", "text").lower(), a["name"], a.get("value", "")))
+        elif tag == "textarea":
+            self.forms[-1].fields.append(("textarea", a["name"], ""))
+        elif tag == "select":
+            self._select = a["name"]
+
+
+def forms(page: Page) -> list[Form]:
+    """The forms of a crawled page, with the fields a person could fill in."""
+    parser = _FormParser(page.url)
+    parser.feed(page.body)
+    return parser.forms
