@@ -116,3 +116,10 @@ def test_every_form_of_the_role_takes_hostile_text_without_a_server_error(client
                 failures += [f"{form.action}: raw markup {m!r}" for m in MARKUP if m in body]
     assert posted >= 2
     assert not failures, "\n".join(failures)
+
+
+def test_a_nul_in_the_query_string_is_a_bad_request(client, world):
+    client.force_login(world.methodist_1)
+    assert client.get("/schools/", {"q": "школа\x00"}).status_code == 400
+    assert client.get("/schools/", {"q\x00": "1"}).status_code == 400
+    assert client.get("/schools/", {"q": "школа"}).status_code == 200
