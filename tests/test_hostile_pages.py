@@ -43,7 +43,7 @@ def test_every_page_of_the_role_escapes_stored_markup_under_csp(client, logins, 
     assert not problems, "\n".join(problems)
 
 
-QUERY_VALUES = ["\x00", "<script>x</script>", "9" * 30, "-1", "2024-13-45", "' OR 1=1 --", "%", "а" * 3000]
+QUERY_VALUES = ["\x00", "<script>x</script>", "9" * 30, "2024-13-45", "' OR 1=1 --%" + "а" * 3000]
 QUERY_KEYS = [
     "q",
     "page",
