@@ -19,6 +19,11 @@ from tests.hostile import MARKUP
 PAGES_PER_ROLE = 60
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def logins(db) -> dict[str, str]:
     from tests.conftest import ensure_catalogs

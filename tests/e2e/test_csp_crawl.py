@@ -38,6 +38,11 @@ return {{
 """
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def poisoned(e2e_world) -> dict[str, str]:
     return poisoned_demo()
