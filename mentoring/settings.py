@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After CSP, so that its 400 page carries the policy too.
+    "mentoring.middleware.RejectNulInQueryMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # The one place where a request gets its tenant scope; must come after authentication.
     "schools.tenancy.TenantScopeMiddleware",

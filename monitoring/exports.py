@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from monitoring.indicators import BY_CODE, DOCUMENT_FLAGS
 from monitoring.selectors_dashboards import LEVEL_LABELS, Bar, Column, Matrix, TableRow
+from schools.spreadsheets import append
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHARE_FORMAT = "0.0"
@@ -48,14 +49,14 @@ def _cell(value: Any) -> Any:
 def _write(workbook: Workbook, sheet: Sheet, *, first: bool) -> None:
     ws = workbook.active if first else workbook.create_sheet()
     ws.title = sheet.title[:31]
-    ws.append(sheet.headers)
+    append(ws, sheet.headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in sheet.rows:
-        ws.append([_cell(v) for v in row])
+        append(ws, [_cell(v) for v in row])
     if sheet.totals is not None:
-        ws.append([_cell(v) for v in sheet.totals])
+        append(ws, [_cell(v) for v in sheet.totals])
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
     for index in sheet.share_columns:
@@ -78,7 +79,7 @@ def workbook_bytes(sheets: Sequence[Sheet], about: Iterable[tuple[str, str]]) ->
         _write(workbook, sheet, first=n == 0)
     params = workbook.create_sheet(_("Параметры"))
     for label, value in about:
-        params.append([label, value])
+        append(params, [label, value])
     params.column_dimensions["A"].width = 28
     params.column_dimensions["B"].width = 60
     buffer = io.BytesIO()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from monitoring.charts import render_svg
 from monitoring.report import Cell, Report, Table
+from schools.spreadsheets import write
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -249,13 +250,13 @@ def render_xlsx_bytes(report: Report) -> bytes:
     book = Workbook()
     info = book.active
     info.title = _("Сведения")[:31]
-    info["A1"] = report.title
+    write(info, 1, 1, report.title)
     info["A1"].font = Font(bold=True, size=13)
-    info["A2"] = report.territory
+    write(info, 2, 1, report.territory)
     info["A2"].font = bold
     for n, (label, value) in enumerate(report.facts, start=4):
-        info.cell(row=n, column=1, value=label).font = bold
-        info.cell(row=n, column=2, value=value).alignment = wrap
+        write(info, n, 1, label).font = bold
+        write(info, n, 2, value).alignment = wrap
     info.column_dimensions["A"].width = 48
     info.column_dimensions["B"].width = 80
 
@@ -264,7 +265,7 @@ def render_xlsx_bytes(report: Report) -> bytes:
         sheet = book.create_sheet(sheet_name(table, used))
         width = len(table.columns)
         title = f"{table.caption}. {table.title}" if table.caption else table.title
-        sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=12)
+        write(sheet, 1, 1, title).font = Font(bold=True, size=12)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
         sheet.cell(row=1, column=1).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.row_dimensions[1].height = 32
@@ -275,7 +276,7 @@ def render_xlsx_bytes(report: Report) -> bytes:
             for cell in cells:
                 while sheet.cell(row=row + level, column=column).coordinate in sheet.merged_cells:
                     column += 1
-                target = sheet.cell(row=row + level, column=column, value=cell.text)
+                target = write(sheet, row + level, column, cell.text)
                 if cell.colspan > 1 or cell.rowspan > 1:
                     sheet.merge_cells(
                         start_row=row + level,
@@ -298,9 +299,9 @@ def render_xlsx_bytes(report: Report) -> bytes:
                     target = sheet.cell(row=row, column=column, value=float(value))
                     target.number_format = "0.0"
                 elif value is None:
-                    target = sheet.cell(row=row, column=column, value=DASH)
+                    target = write(sheet, row, column, DASH)
                 else:
-                    target = sheet.cell(row=row, column=column, value=value)
+                    target = write(sheet, row, column, value)
                 target.border = border
                 target.alignment = wrap
                 if index in table.strong_rows:
@@ -309,7 +310,7 @@ def render_xlsx_bytes(report: Report) -> bytes:
         if table.notes:
             row += 1
             for note in table.notes:
-                sheet.cell(row=row, column=1, value=note).alignment = Alignment(wrap_text=False)
+                write(sheet, row, 1, note).alignment = Alignment(wrap_text=False)
                 row += 1
         for index, column in enumerate(table.columns, start=1):
             chars = column.width * 1.6 if column.width else 12

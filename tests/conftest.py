@@ -3,14 +3,36 @@
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, field
 
 import pytest
 from django_scopes import scopes_disabled
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from mentoring.celery import app as celery_app
 from schools.models import Role, School, Staff, User
 from tests.factories import MembershipFactory, MunicipalityFactory, SchoolFactory, StaffFactory, UserFactory
+
+# Property tests (tests/test_fuzz_*.py): «ci» is modest and reproducible (the same examples on every
+# run, no example database); «dev» searches harder: HYPOTHESIS_PROFILE=dev pytest tests/test_fuzz_*.py
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "dev",
+    parent=hypothesis_settings.get_profile("ci"),
+    max_examples=300,
+    derandomize=False,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SCHOOL_ROLE_NAMES = ["director", "curator", "psychologist", "mentor", "mentee"]
 ALL_ROLE_NAMES = ["admin", "regional_methodist", "municipal_methodist", *SCHOOL_ROLE_NAMES]

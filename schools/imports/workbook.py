@@ -14,7 +14,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,6 +23,7 @@ from schools.imports.kinds import ImportKind
 from schools.imports.resources import RegistryResource
 from schools.imports.widgets import RuDateWidget
 from schools.models import School
+from schools.spreadsheets import write
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER_FONT = Font(bold=True)
@@ -32,13 +32,8 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _put(sheet: Worksheet, row: int, col: int, value: Any) -> None:
-    cell = sheet.cell(row=row, column=col)
-    if isinstance(value, str):
-        # Always text, never a formula: a cell «=HYPERLINK(…)» typed by someone stays inert.
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
+    # Always text, never a formula: a cell «=HYPERLINK(…)» typed by someone stays inert.
+    cell = write(sheet, row, col, value)
     if isinstance(value, date):
         cell.number_format = "DD.MM.YYYY"
 
