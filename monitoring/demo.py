@@ -180,12 +180,15 @@ def _key(participant, school_id: int, kind: str, school_year: int) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _answers(rng: random.Random, kind: str, mood: int) -> dict[str, Any]:
-    """Scale answers around ``mood`` (1–5), and now and then a free-text answer."""
+# Scale answers (1–5) of a pleased, a lukewarm and an unsure respondent: the mean of «pleased»
+# answers is about 4.6 (a «satisfied» response, score ≥ 4), of «lukewarm» ones about 3.3.
+SCALES = {"pleased": (4, 4, 5, 5, 5), "lukewarm": (2, 3, 3, 4, 4, 4), "unsure": (1, 2, 2, 3, 3)}
+
+
+def _answers(rng: random.Random, kind: str, scale: str) -> dict[str, Any]:
+    """Scale answers drawn from one respondent's ``scale``, and now and then a free-text answer."""
     form = QUESTIONNAIRES[kind]
-    answers: dict[str, Any] = {}
-    for q in form.scale_questions:
-        answers[q.code] = max(1, min(5, mood + rng.choice((-1, 0, 0, 0, 0, 1))))
+    answers: dict[str, Any] = {q.code: rng.choice(SCALES[scale]) for q in form.scale_questions}
     for q in form.text_questions:
         if q.required or rng.random() < 0.4:
             answers[q.code] = rng.choice(TEXTS[q.code])
@@ -202,7 +205,9 @@ def seed_surveys(planned_pairs: Sequence, *, school_year: int) -> Counter:
     rows: list[tuple[datetime, SurveyResponse]] = []
     done: set[tuple[int, str, int]] = set()
 
-    def answer(participant, key: str, school_id: int, kind: str, day: date, mood: int, rate: float) -> None:
+    def answer(
+        participant, key: str, school_id: int, kind: str, day: date, pleased: float, rate: float
+    ) -> None:
         if (participant.pk, kind, school_id) in done:  # a mentor of several pairs answers once
             return
         done.add((participant.pk, kind, school_id))
@@ -211,7 +216,11 @@ def seed_surveys(planned_pairs: Sequence, *, school_year: int) -> Counter:
             return
         anonymous = rng.random() < ANONYMOUS_SHARE
         user_id = participant.staff.user_id if participant.staff is not None else None
-        answers = _answers(rng, kind, mood + rng.choice((-1, 0, 0, 1, 1)))
+        if kind == SurveyKind.ENTRY:  # at the start, before the program
+            scale = "lukewarm" if rng.random() < 0.3 else "unsure"
+        else:
+            scale = "pleased" if rng.random() < pleased else "lukewarm"
+        answers = _answers(rng, kind, scale)
         response = SurveyResponse(
             school_id=school_id,
             kind=kind,
@@ -229,14 +238,14 @@ def seed_surveys(planned_pairs: Sequence, *, school_year: int) -> Counter:
         pair = planned.pair
         if pair.status not in FIXED or pair.start_date.year != past:
             continue  # only last year's pairs fixed by order; all of them have ended by now
-        mood = 4 if pair.status == "completed" else 3
+        pleased = 0.8 if pair.status == "completed" else 0.35
         school_id, key = pair.school_id, planned.key
-        answer(planned.mentor, key, school_id, SurveyKind.MENTOR_SATISFACTION, spring, mood, MENTOR_RATE)
+        answer(planned.mentor, key, school_id, SurveyKind.MENTOR_SATISFACTION, spring, pleased, MENTOR_RATE)
         for n, mentee in enumerate(planned.mentees):
             who = f"{key}-{n}"
-            answer(mentee, who, school_id, SurveyKind.MENTEE_SATISFACTION, spring, mood, MENTEE_RATE)
-            answer(mentee, who, school_id, SurveyKind.ENTRY, autumn, 2, ENTRY_RATE)
-            answer(mentee, who, school_id, SurveyKind.EXIT, spring + timedelta(days=7), mood, EXIT_RATE)
+            answer(mentee, who, school_id, SurveyKind.MENTEE_SATISFACTION, spring, pleased, MENTEE_RATE)
+            answer(mentee, who, school_id, SurveyKind.ENTRY, autumn, 0, ENTRY_RATE)
+            answer(mentee, who, school_id, SurveyKind.EXIT, spring + timedelta(days=7), pleased, EXIT_RATE)
     rows.sort(key=lambda row: (row[0], row[1].school_id, row[1].kind))
     responses = [response for _moment_, response in rows]
     SurveyResponse.objects.bulk_create(responses, batch_size=BATCH_SIZE)

@@ -78,7 +78,7 @@ QUESTIONNAIRE_STRENGTHS = [
 FINISHED = (PairStatus.COMPLETED, PairStatus.ENDED_EARLY)
 # Last year's layer: the share of young specialists (working since its start) who had a pair then,
 # and the share of those pairs that were completed; the rest ended early for one of these reasons.
-PAST_PAIR_SHARE = 0.25
+PAST_PAIR_SHARE = 0.4
 PAST_COMPLETED_SHARE = 0.8
 PAST_END_REASONS = [
     EndReason.MISMATCH,
