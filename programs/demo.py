@@ -11,9 +11,10 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 
 from programs.models import (
     ActivityStatus,
@@ -74,14 +75,54 @@ QUESTIONNAIRE_STRENGTHS = [
 ]
 
 
+FINISHED = (PairStatus.COMPLETED, PairStatus.ENDED_EARLY)
+# Last year's layer: the share of young specialists (working since its start) who had a pair then,
+# and the share of those pairs that were completed; the rest ended early for one of these reasons.
+PAST_PAIR_SHARE = 0.4
+PAST_COMPLETED_SHARE = 0.8
+PAST_END_REASONS = [
+    EndReason.MISMATCH,
+    EndReason.MUTUAL,
+    EndReason.MATERNITY,
+    EndReason.MENTOR_REQUEST,
+    EndReason.MENTEE_REQUEST,
+    EndReason.CURATOR,
+]
+# Groups: a mentor whose pairs of this year share a state works with those mentees as one group
+# this often; now and then one more young specialist without a mentor joins (up to four).
+GROUP_SHARE = 0.6
+GROUP_MAX = 4
+GROUPABLE = (PairStatus.ACTIVE, PairStatus.FIXED)
+
+
+@dataclass
+class PlannedPair:
+    """A pair or a group before it is written; after writing, ``pair`` holds the saved row."""
+
+    school: School
+    mentor: Participant
+    mentees: list[Participant]
+    status: str
+    key: str  # seeds its generators: codes and positions only, so any database gives the same data
+    kind: str = "traditional"
+    last_year: bool = False  # from the layer of last year's pairs (see _past_pairs)
+    pair: MentoringPair | None = None
+    rng: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.key)
+
+
 @dataclass
 class MentoringSeed:
-    """What was written, for the command's summary."""
+    """What was written, for the command's summary and for the surveys written after it."""
 
     mentors: int = 0
     pairs: Counter = field(default_factory=Counter)
     assessments: int = 0
     programs: int = 0
+    groups: int = 0
+    written: list[PlannedPair] = field(default_factory=list)
 
 
 def _is_teaching(staff: Staff) -> bool:
@@ -126,8 +167,10 @@ def seed_mentoring(
     competencies: list[tuple[MentorProfile, DifficultyArea, int]] = []
     assessments: list[DifficultyAssessment] = []
     ratings: list[tuple[DifficultyAssessment, DifficultyArea, int]] = []
-    planned_pairs: list[tuple[School, Participant, Participant, str, random.Random]] = []
+    planned_pairs: list[PlannedPair] = []
     participant_of: dict[int, Participant] = {}
+    profile_of: dict[int, MentorProfile] = {}
+    past_start = date(year - 1, 9, 1)
 
     def participant(person: Staff) -> Participant:
         if person.pk not in participant_of:
@@ -180,6 +223,7 @@ def seed_mentoring(
                 volunteered_on=reference_date - timedelta(days=rng.randint(0, 400)),
             )
             profiles.append(profile)
+            profile_of[person.pk] = profile
             capacity_left[person.pk] = capacity
             for area in rng.sample(areas, rng.randint(2, 4)):
                 competencies.append((profile, area, rng.randint(1, 3)))
@@ -208,6 +252,7 @@ def seed_mentoring(
                     ratings.append((assessment, area, level))
 
         # Pairs: most young specialists get a mentor, never beyond a mentor's capacity.
+        school_pairs: list[PlannedPair] = []
         for index, person in enumerate(young):
             is_account = person in account_mentees
             if not is_account and rng.random() > 0.75:
@@ -222,17 +267,27 @@ def seed_mentoring(
             else:
                 continue
             status = PairStatus.ACTIVE if is_account else rng.choices(*zip(*STATUS_WEIGHTS, strict=True))[0]
-            if status not in (PairStatus.COMPLETED, PairStatus.ENDED_EARLY):
+            if status in FINISHED and not _worked_since(person, past_start):
+                status = PairStatus.ACTIVE  # hired after last year began: no pair of last year
+            if status not in FINISHED:
                 capacity_left[chosen.pk] -= 1
-            planned_pairs.append(
-                (
+            school_pairs.append(
+                PlannedPair(
                     school,
                     participant(chosen),
-                    participant(person),
+                    [participant(person)],
                     status,
-                    random.Random(f"{school.code}-{index}"),
+                    f"{school.code}-{index}",
                 )
             )
+        school_pairs += _past_pairs(school, mentors, young, school_pairs, participant, profile_of, past_start)
+        accounts = {p.pk for p in account_mentors + account_mentees}
+        school_pairs = _make_groups(school, school_pairs, accounts, young, participant, profile_of)
+        for planned in school_pairs:
+            if planned.status in FINISHED:  # last year's mentor was in the base by then
+                profile = profile_of[planned.mentor.staff.pk]
+                profile.volunteered_on = min(profile.volunteered_on, past_start - timedelta(days=20))
+        planned_pairs += school_pairs
 
     _create(Participant, participants)
     for profile in profiles:
@@ -250,18 +305,21 @@ def seed_mentoring(
         ids=False,
     )
 
+    _date_assessments(assessments, year)
+
     result = MentoringSeed(mentors=len(profiles), assessments=len(assessments))
-    pair_rows, mentee_rows, consent_rows, event_rows = [], [], [], []
-    for school, mentor, mentee, status, rng in planned_pairs:
-        finished = status in (PairStatus.COMPLETED, PairStatus.ENDED_EARLY)
+    mentee_rows, consent_rows, event_rows = [], [], []
+    for planned in planned_pairs:
+        rng, status = planned.rng, planned.status
+        finished = status in FINISHED
         start = date(year - 1 if finished else year, 9, rng.randint(10, 30))
         end = date(start.year + 1, 5, 31)
         pair = MentoringPair(
-            school=school,
-            mentor_id=mentor.pk,
+            school=planned.school,
+            mentor_id=planned.mentor.pk,
             form=forms["teacher-teacher"],
             role_model=role_models.get("experienced-young"),
-            kind=kinds["traditional"],
+            kind=kinds.get(planned.kind, kinds["traditional"]),
             start_date=start,
             planned_end_date=end,
             status=status,
@@ -274,12 +332,14 @@ def seed_mentoring(
             pair.ended_on = end
         if status == PairStatus.ENDED_EARLY:
             pair.ended_on = start + timedelta(days=rng.randint(40, 200))
-            pair.end_reason = rng.choice(END_REASONS)
-        pair_rows.append((pair, mentor, mentee, rng))
+            pair.end_reason = rng.choice(PAST_END_REASONS if planned.last_year else END_REASONS)
+        planned.pair = pair
         result.pairs[status] += 1
-    _create(MentoringPair, [row[0] for row in pair_rows])
-    for pair, mentor, mentee, rng in pair_rows:
-        mentee_rows.append(PairMentee(pair=pair, mentee_id=mentee.pk))
+        result.groups += len(planned.mentees) > 1
+    _create(MentoringPair, [planned.pair for planned in planned_pairs])
+    for planned in planned_pairs:
+        pair, rng = planned.pair, planned.rng
+        mentee_rows += [PairMentee(pair=pair, mentee_id=mentee.pk) for mentee in planned.mentees]
         event_rows.append(
             PairEvent(pair=pair, to_status=PairStatus.DRAFT, description="Создана (демонстрационные данные).")
         )
@@ -293,11 +353,11 @@ def seed_mentoring(
                 )
             )
             received = pair.start_date - timedelta(days=rng.randint(8, 20))
-            for who, kinds_needed in (
-                (mentor, (ConsentKind.MENTOR, ConsentKind.PERSONAL_DATA)),
-                (mentee, (ConsentKind.MENTEE, ConsentKind.PERSONAL_DATA)),
-            ):
-                for kind in kinds_needed:
+            people = [(planned.mentor, ConsentKind.MENTOR)] + [
+                (m, ConsentKind.MENTEE) for m in planned.mentees
+            ]
+            for who, role_consent in people:
+                for kind in (role_consent, ConsentKind.PERSONAL_DATA):
                     consent_rows.append(
                         Consent(
                             school_id=pair.school_id, participant_id=who.pk, kind=kind, received_on=received
@@ -305,11 +365,157 @@ def seed_mentoring(
                     )
     _create(PairMentee, mentee_rows, ids=False)
     _create(PairEvent, event_rows, ids=False)
-    result.programs = _seed_programs([row[0] for row in pair_rows], reference_date=reference_date)
+    showcase = {s.pk for s in schools if any(p.user_id in mentor_user_ids for p in by_school.get(s.pk, []))}
+    result.programs = _seed_programs(
+        [(planned.pair, planned.key) for planned in planned_pairs],
+        reference_date=reference_date,
+        showcase=showcase,
+    )
     # One valid consent per person and kind, even when a mentor has several pairs.
     unique = {(c.participant_id, c.kind): c for c in consent_rows}
     _create(Consent, list(unique.values()), ids=False)
+    result.written = planned_pairs
     return result
+
+
+def _worked_since(person: Staff, day: date) -> bool:
+    return person.hire_date is not None and person.hire_date <= day
+
+
+def _past_pairs(
+    school: School,
+    mentors: list[Staff],
+    young: list[Staff],
+    planned: list[PlannedPair],
+    participant,
+    profile_of: dict[int, MentorProfile],
+    past_start: date,
+) -> list[PlannedPair]:
+    """Last year's pairs of the young specialists who worked then and had none in the main draw.
+
+    Most were completed, some ended early; a mentor had no more mentees then than their capacity.
+    A separate generator keeps this year's draw as it was.
+    """
+    rng = random.Random(f"past-{school.code}")
+    had_pair = {p.mentees[0].staff_id for p in planned if p.status in FINISHED}
+    left = {m.pk: profile_of[m.pk].capacity for m in mentors}
+    for p in planned:
+        if p.status in FINISHED:
+            left[p.mentor.staff_id] -= 1
+    veterans = [m for m in mentors if _worked_since(m, past_start)]
+    result = []
+    for index, person in enumerate(young):
+        if person.pk in had_pair or not _worked_since(person, past_start) or rng.random() > PAST_PAIR_SHARE:
+            continue
+        free = [m for m in veterans if left[m.pk] > 0]
+        if not free:
+            break
+        chosen = rng.choice([m for m in free if m.subjects == person.subjects] or free)
+        left[chosen.pk] -= 1
+        status = PairStatus.COMPLETED if rng.random() < PAST_COMPLETED_SHARE else PairStatus.ENDED_EARLY
+        result.append(
+            PlannedPair(
+                school,
+                participant(chosen),
+                [participant(person)],
+                status,
+                f"{school.code}-past-{index}",
+                last_year=True,
+            )
+        )
+    return result
+
+
+def _make_groups(
+    school: School,
+    planned: list[PlannedPair],
+    accounts: set[int],
+    young: list[Staff],
+    participant,
+    profile_of: dict[int, MentorProfile],
+) -> list[PlannedPair]:
+    """Some mentors work with their mentees of this year as one group (2–4 people, «групповое»).
+
+    The pair of the demo accounts «mentor» and «mentee» stays a pair of the two of them.
+    """
+    rng = random.Random(f"groups-{school.code}")
+    by_mentor: dict[tuple[int, str], list[PlannedPair]] = {}
+    for p in planned:
+        if (
+            p.status in GROUPABLE
+            and p.mentor.staff_id not in accounts
+            and p.mentees[0].staff_id not in accounts
+        ):
+            by_mentor.setdefault((p.mentor.staff_id, p.status), []).append(p)
+    busy = {m.staff_id for p in planned if p.status not in FINISHED for m in p.mentees}
+    spare = [p for p in young if p.pk not in busy and p.pk not in accounts]
+    merged: set[int] = set()
+    for (mentor_id, _status), pairs in by_mentor.items():
+        if len(pairs) < 2 or rng.random() > GROUP_SHARE:
+            continue
+        group = pairs[0]
+        group.kind = "group"
+        for other in pairs[1:]:
+            group.mentees += other.mentees
+            merged.add(id(other))
+        if spare and len(group.mentees) < GROUP_MAX and rng.random() < 0.4:
+            group.mentees.append(participant(spare.pop(rng.randrange(len(spare)))))
+            # The newcomer takes a place: the mentor agreed to one more than planned.
+            open_pairs = [p for p in planned if p.mentor is group.mentor and p.status not in FINISHED]
+            taken = sum(len(p.mentees) for p in open_pairs if id(p) not in merged)
+            profile = profile_of[mentor_id]
+            profile.capacity = max(profile.capacity, taken)
+    return [p for p in planned if id(p) not in merged]
+
+
+BEST_SHARE = 0.12
+MENTOR_REPORTS = (
+    "План выполнен полностью; наставляемый самостоятельно планирует уроки и подбирает задания разного уровня.",
+    "Все мероприятия плана проведены. Наставляемый провёл открытый урок, выступил на заседании методического "
+    "объединения.",
+    "Программа выполнена. Затруднения в работе с родителями и в оценивании сняты; нужна поддержка в подготовке "
+    "обучающихся к олимпиадам.",
+    "План выполнен: посещено 12 уроков наставляемого, проведено 9 консультаций; наставляемый освоил "
+    "электронный журнал и цифровые сервисы.",
+)
+MENTEE_REFLECTIONS = (
+    "Стало спокойнее на уроках, появился свой стиль объяснения; научился(-ась) выстраивать работу с родителями.",
+    "Больше всего помогли разборы посещённых уроков и совместная подготовка к открытому уроку.",
+    "Разобрался(-ась) с рабочими программами и оцениванием; хочу дальше развиваться в проектной деятельности.",
+    "Работа с наставником помогла не бояться трудных классов и планировать время.",
+)
+BEST_PRACTICES = (
+    "Пара «опытный – молодой педагог»: совместное проектирование уроков по технологии «урок-исследование» и "
+    "взаимопосещения. Итог — открытый урок наставляемого на муниципальном семинаре.",
+    "Сопровождение молодого классного руководителя: родительские собрания в паре, банк сценариев классных "
+    "часов, разбор трудных ситуаций. Итог — классный коллектив без конфликтов, положительные отзывы родителей.",
+    "Наставничество в подготовке к ГИА: общий банк заданий, консультации для обучающихся в паре, анализ пробных "
+    "экзаменов. Итог — результаты класса наставляемого на уровне средних по школе.",
+    "Освоение цифровой образовательной среды: наставник и наставляемый подготовили серию интерактивных уроков и "
+    "провели мастер-класс для коллег.",
+)
+END_COMMENTS = {
+    EndReason.MATERNITY: "Отпуск наставляемого по уходу за ребёнком; программа продолжится после выхода.",
+    EndReason.MISMATCH: "Наставляемому назначен другой наставник.",
+    EndReason.CURATOR: "Мероприятия плана не проводились больше двух месяцев.",
+}
+
+
+def _moment(day: date, hour: int) -> datetime:
+    """An aware moment of the demo's past (the project's time zone)."""
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _date_assessments(assessments: Sequence[DifficultyAssessment], year: int) -> None:
+    """Diagnostics are dated in their school year's September (``filled_at`` would say «today»)."""
+    by_year: dict[int, list[int]] = {}
+    for a in assessments:
+        by_year.setdefault(a.school_year, []).append(a.pk)
+    for school_year, ids in by_year.items():
+        for i in range(0, len(ids), BATCH_SIZE):
+            DifficultyAssessment.objects.filter(pk__in=ids[i : i + BATCH_SIZE]).update(
+                filled_at=_moment(date(school_year, 9, 20), 14)
+            )
 
 
 PROGRAM_STATUS_OF_PAIR = {
@@ -320,22 +526,32 @@ PROGRAM_STATUS_OF_PAIR = {
 }
 
 
-def _seed_programs(pairs: Sequence[MentoringPair], *, reference_date: date) -> int:
+def _seed_programs(
+    pairs: Sequence[tuple[MentoringPair, str]],
+    *,
+    reference_date: date,
+    showcase: frozenset[int] | set[int] = frozenset(),
+) -> int:
     """A program from the first-year template for every pair fixed by order, with a realistic plan.
 
-    Activities due before the reference date are mostly done (some overdue stay planned); a
-    completed program has everything done and both reports; an ended one keeps the pair's reason.
+    ``pairs`` are the saved pairs with the keys that seed their generators. Every program was
+    approved a few days after the order on the pair (``approved_at``: the indicators count only
+    approved programs). Activities due before the reference date are mostly done (some overdue stay
+    planned; an ended program stops at its end); a completed program has everything done and both
+    reports, and some are marked best practices — always the first one of the ``showcase`` schools
+    (those with demo accounts); an ended one keeps the pair's reason.
     """
     template = ProgramTemplate.objects.filter(code="young-specialist-first-year").first()
     if template is None:  # the library comes from a data migration
         return 0
     steps = list(template.activities.all())
     programs, activities = [], []
-    for pair in pairs:
+    best_marked: set[int] = set()
+    for pair, key in pairs:
         status = PROGRAM_STATUS_OF_PAIR.get(pair.status)
         if status is None:
             continue
-        rng = random.Random(f"program-{pair.school_id}-{pair.start_date}-{pair.mentor_id}")
+        rng = random.Random(f"program-{key}")
         program = PersonalizedProgram(
             school_id=pair.school_id,
             pair=pair,
@@ -350,17 +566,31 @@ def _seed_programs(pairs: Sequence[MentoringPair], *, reference_date: date) -> i
             ended_on=pair.ended_on,
             end_reason=pair.end_reason,
         )
+        extra = random.Random(f"program-extra-{key}")
+        approved_on = min(
+            pair.start_date, (pair.order_date or pair.start_date) + timedelta(days=extra.randint(0, 4))
+        )
+        program.approved_at = _moment(approved_on, 11)
         if status == ProgramStatus.COMPLETED:
-            program.mentor_report = "План выполнен полностью; наставляемый самостоятельно планирует уроки."
-            program.mentee_reflection = (
-                "Стало спокойнее на уроках, научилась выстраивать работу с родителями."
-            )
+            program.mentor_report = extra.choice(MENTOR_REPORTS)
+            program.mentee_reflection = extra.choice(MENTEE_REFLECTIONS)
+            if (
+                pair.school_id in showcase and pair.school_id not in best_marked
+            ) or extra.random() < BEST_SHARE:
+                best_marked.add(pair.school_id)
+                program.is_best_practice = True
+                program.best_practice_summary = extra.choice(BEST_PRACTICES)
+                program.best_practice_marked_at = _moment(
+                    pair.ended_on + timedelta(days=extra.randint(5, 20)), 15
+                )
+        elif status == ProgramStatus.ENDED_EARLY:
+            program.end_comment = END_COMMENTS.get(pair.end_reason, "")
         programs.append(program)
         for step in steps:
             due = pair.start_date + relativedelta(months=step.month - 1, days=14)
             done = status == ProgramStatus.COMPLETED or (
                 status in (ProgramStatus.IN_PROGRESS, ProgramStatus.ENDED_EARLY)
-                and due < reference_date
+                and due < min(reference_date, pair.ended_on or reference_date)
                 and rng.random() < 0.8
             )
             activities.append(
@@ -555,8 +785,9 @@ class _Workflow:
         return document
 
 
-def _full_set(flow: _Workflow, reference_date: date) -> None:
-    """The showcase school: last year's reward and note, this year's acts approved, an order waiting."""
+def _full_set(flow: _Workflow, reference_date: date) -> list:
+    """The showcase school: last year's acts from outside, its reward and note; this year's acts
+    renewed and approved in the system, an order waiting."""
     from programs.documents.kinds.order_pairs import candidate_pairs
     from programs.documents.kinds.order_reward import completed_programs
     from programs.models import DocumentKind, MentorRegistry
@@ -605,6 +836,19 @@ def _full_set(flow: _Workflow, reference_date: date) -> None:
         flow.draft(DocumentKind.ORDER_MENTOR_SCHOOL)
     else:
         flow.submit(flow.draft(DocumentKind.ORDER_MENTOR_SCHOOL))
+    # Before the system the school had the whole package on paper: last year's monitoring finds it.
+    from programs.models import RequiredAct
+
+    adopted = {
+        RequiredAct.ORDER_TARGET_MODEL: (date(2023, 8, 30), "112-о"),
+        RequiredAct.ORDER_CURATOR: (date(2023, 8, 30), "113-о"),
+        RequiredAct.REGULATION: (date(2023, 8, 31), "9-ЛА"),
+        RequiredAct.WEBSITE: (date(2023, 9, 15), ""),
+        RequiredAct.PROGRAM: (date(year - 1, 8, 29), "14-ЛА"),
+        RequiredAct.ROADMAP: (date(year - 1, 8, 29), "15-ЛА"),
+        RequiredAct.ORDER_PAIRS: (date(year - 1, 9, 8), "121-о"),
+    }
+    return [_external(school, requirement, on, number) for requirement, (on, number) in adopted.items()]
 
 
 def _collect_consents(school: School, reference_date: date, curator, limit: int = 2) -> None:
@@ -684,27 +928,29 @@ def _returned_set(flow: _Workflow, reference_date: date) -> list:
     return external
 
 
+# The curator's texts of the showcase school's analytical note; its monitoring submission repeats them.
 NOTE_TEXTS = {
     "strengths": (
-        "Все молодые специалисты, принятые в прошлом учебном году, закреплены за наставниками; наставники "
-        "прошли «Школу наставников», программы опирались на результаты диагностики затруднений."
+        "– Все молодые специалисты закреплены за наставниками;\n"
+        "– Наставники прошли обучение в «Школе наставников»;\n"
+        "– Программы опираются на диагностику затруднений."
     ),
     "weaknesses": (
-        "Не все пары регулярно вели журнал наставничества; открытые уроки наставляемых проводились в основном "
-        "во втором полугодии."
+        "– Не все пары регулярно ведут журнал наставничества;\n"
+        "– Открытые уроки наставляемых проводятся в основном во втором полугодии."
     ),
     "opportunities": (
-        "Сетевое взаимодействие со школами района и курсы повышения квалификации регионального центра "
-        "для наставников."
+        "– Сетевое взаимодействие со школами района;\n– Курсы повышения квалификации регионального центра."
     ),
-    "threats": "Высокая учебная нагрузка наставников; уход молодых педагогов в отпуск по уходу за ребёнком.",
+    "threats": (
+        "– Высокая учебная нагрузка наставников;\n– Уход молодых педагогов в отпуск по уходу за ребёнком."
+    ),
     "reasons": (
-        "Досрочное прекращение программ связано прежде всего с переездом и увольнением наставляемых; отдельные "
-        "пары не сложились."
+        "– Пара не сложилась, наставляемому назначен другой наставник;\n– Отпуск по уходу за ребёнком."
     ),
     "decisions": (
-        "1. Признать практику наставничества эффективной и продолжить реализацию программы.\n\n"
-        "2. Скорректировать дорожную карту: обучение наставников провести в сентябре–октябре.\n\n"
+        "1. Признать реализацию программы наставничества эффективной и продолжить её.\n\n"
+        "2. Провести обучение наставников в сентябре–октябре.\n\n"
         "3. Поощрить наставников, программы которых признаны лучшими практиками."
     ),
 }

@@ -37,6 +37,7 @@ from schools.models import (
     Staff,
     User,
 )
+from schools.years import school_year_of
 
 T = TypeVar("T")
 
@@ -981,6 +982,11 @@ class SeedResult:
     pairs: int = 0
     assessments: int = 0
     programs: int = 0
+    groups: int = 0
+    completed: int = 0
+    surveys: int = 0
+    campaigns: int = 0
+    submissions: int = 0
 
     @property
     def message(self) -> str:
@@ -998,8 +1004,10 @@ class SeedResult:
             f"муниципалитетов: {self.municipalities}, "
             f"образовательных организаций: {sum(self.schools.values())} ({kinds}), "
             f"педагогических работников: {self.staff}, наставников в базах: {self.mentors}, "
-            f"наставнических пар: {self.pairs}, программ: {self.programs}, "
-            f"диагностик затруднений: {self.assessments}, "
+            f"наставнических пар и групп: {self.pairs} (групп: {self.groups}; завершено в прошлом учебном году: "
+            f"{self.completed}), программ: {self.programs}, "
+            f"диагностик затруднений: {self.assessments}, анкет участников: {self.surveys}, "
+            f"кампаний мониторинга: {self.campaigns} (материалов организаций: {self.submissions}), "
             f"учётных записей: {self.accounts} "
             f"(пароль у всех — «{DEMO_PASSWORD}»).\n"
             "Список учётных записей: manage.py seed_demo --list-accounts"
@@ -1145,6 +1153,12 @@ def _write(plan: DemoPlan) -> SeedResult:
         mentor_user_ids=frozenset(u for u, roles in roles_of_user.items() if Role.MENTOR in roles),
         mentee_user_ids=frozenset(u for u, roles in roles_of_user.items() if Role.MENTEE in roles),
     )
+    # Participants' questionnaires of last year: satisfaction, entry and exit.
+    from monitoring.demo import seed_surveys
+    from programs.models import PairStatus
+
+    year = school_year_of(REFERENCE_DATE)
+    surveys = seed_surveys(mentoring.written, school_year=year)
     # Mentoring settings and local acts (the real workflow for the first account schools).
     from programs.demo import seed_documents
 
@@ -1154,6 +1168,30 @@ def _write(plan: DemoPlan) -> SeedResult:
             if school_code and a.login == f"{school_code}.{role}":
                 school_accounts.setdefault(school_code, {})[role] = users[a.login]
     seed_documents(school_rows, staff_rows, reference_date=REFERENCE_DATE, accounts=school_accounts)
+    # Monitoring: last year's campaign at the analytical stage, this year's open one.
+    from monitoring.demo import seed_monitoring
+    from programs.demo import NOTE_TEXTS
+
+    showcase_texts = {
+        "strengths": NOTE_TEXTS["strengths"],
+        "weaknesses": NOTE_TEXTS["weaknesses"],
+        "opportunities": NOTE_TEXTS["opportunities"],
+        "threats": NOTE_TEXTS["threats"],
+        "not_completed_reasons": NOTE_TEXTS["reasons"],
+        "decisions": NOTE_TEXTS["decisions"],
+    }
+    monitoring = seed_monitoring(
+        list(municipalities.values()),
+        school_rows,
+        school_year=year,
+        methodists={m.pk: users[f"{m.code}.methodist"] for m in municipalities.values()},
+        curators={
+            schools[code].pk: by_role["curator"]
+            for code, by_role in school_accounts.items()
+            if "curator" in by_role
+        },
+        showcase_texts=showcase_texts,
+    )
     return SeedResult(
         created=True,
         municipalities=len(plan.municipalities),
@@ -1164,6 +1202,11 @@ def _write(plan: DemoPlan) -> SeedResult:
         pairs=sum(mentoring.pairs.values()),
         assessments=mentoring.assessments,
         programs=mentoring.programs,
+        groups=mentoring.groups,
+        completed=mentoring.pairs[PairStatus.COMPLETED],
+        surveys=sum(surveys.values()),
+        campaigns=monitoring.campaigns,
+        submissions=sum(monitoring.submissions.values()),
     )
 
 

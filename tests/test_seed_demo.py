@@ -53,6 +53,36 @@ def staff_digest() -> str:
     return h.hexdigest()
 
 
+def monitoring_digest() -> str:
+    """Pairs, programs, campaigns' submissions and questionnaires, hashed (ids left out)."""
+    from monitoring.models import Submission, SurveyResponse
+    from programs.models import MentoringPair, PersonalizedProgram
+
+    h = hashlib.sha256()
+    with scopes_disabled():
+        for query, fields in (
+            (
+                MentoringPair.objects.order_by("pk"),
+                ("school__code", "status", "start_date", "ended_on", "kind__code"),
+            ),
+            (
+                PersonalizedProgram.objects.order_by("pk"),
+                ("school__code", "status", "approved_at", "ended_on", "end_reason", "is_best_practice"),
+            ),
+            (
+                Submission.objects.order_by("pk"),
+                ("school__code", "campaign__school_year", "status", "level", "strengths"),
+            ),
+            (
+                SurveyResponse.objects.order_by("pk"),
+                ("school__code", "kind", "is_anonymous", "score", "submitted_at"),
+            ),
+        ):
+            for row in query.values_list(*fields):
+                h.update(repr(row).encode())
+    return h.hexdigest()
+
+
 def counts() -> tuple[int, int, int, int, int]:
     with scopes_disabled():
         return (
@@ -74,6 +104,7 @@ def test_same_seed_gives_the_same_data_in_a_fresh_database():
         with transaction.atomic():
             seed()
             first = staff_digest()
+            first_monitoring = monitoring_digest()
             with scopes_disabled():
                 first_names = list(
                     Staff.objects.filter(school__code="mo01-003")
@@ -87,6 +118,7 @@ def test_same_seed_gives_the_same_data_in_a_fresh_database():
 
     seed()
     assert staff_digest() == first
+    assert monitoring_digest() == first_monitoring
     with scopes_disabled():
         again = list(
             Staff.objects.filter(school__code="mo01-003")

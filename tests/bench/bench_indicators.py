@@ -5,8 +5,9 @@ bench's own one (``tests/bench/databases.py``), seeded once with ``seed_demo --s
 --municipalities 24`` and reused on later runs (``BENCH_FRESH=1`` rebuilds it; the seeding is timed
 and printed when it happens).
 
-The demo leaves its programs unapproved (so they would count nowhere); the bench gives them an
-approval on their start day in its own database, so that «programs done» is not 0 everywhere.
+The demo approves its programs (``approved_at``); a database seeded by an older demo left them
+unapproved (they would count nowhere), so the bench gives any such program an approval on its start
+day in its own database, so that «programs done» is not 0 everywhere.
 
 The job is the real one: ``monitoring.compute_indicators`` applied in this process to the snapshots
 of every municipality of the region (what «Рассчитать показатели» of the regional methodist
