@@ -63,7 +63,9 @@ def bench_database(suffix: str, *, fresh: bool = False) -> Iterator[str]:
         name = str(Path(tempfile.gettempdir()) / f"nastavnik-bench-{suffix}.sqlite3")
     else:
         name = f"{settings_dict['NAME']}_bench_{suffix}"
-    settings_dict.setdefault("TEST", {})["NAME"] = name
+    test_settings = settings_dict.setdefault("TEST", {})
+    previous_test_name = test_settings.get("NAME")
+    test_settings["NAME"] = name
     setup_test_environment(debug=False)
     old_name = connection.creation.create_test_db(
         verbosity=0, autoclobber=True, serialize=False, keepdb=not fresh
@@ -72,6 +74,7 @@ def bench_database(suffix: str, *, fresh: bool = False) -> Iterator[str]:
         yield name
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=True)
+        test_settings["NAME"] = previous_test_name  # the next bench derives its own name again
         teardown_test_environment()
 
 
