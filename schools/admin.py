@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import Membership, Municipality, Region, School, Staff, User
+from schools.models import AuditEntry, Membership, Municipality, Region, School, Staff, User
 
 admin_site = admin.site  # replaced by NastavnikAdminSite through schools.apps.NastavnikAdminConfig
 
@@ -67,3 +67,37 @@ class StaffAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "school__short_name"]
     list_select_related = ["school"]
     autocomplete_fields = ["school", "user"]
+
+
+# The audit trail is read on the page «Журнал действий»; here it is a read-only list. django-auditlog
+# registers its own admin for the entry model, which expects every entry to have an object type.
+if admin.site.is_registered(AuditEntry):
+    admin.site.unregister(AuditEntry)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "timestamp",
+        "action",
+        "outcome",
+        "school",
+        "actor",
+        "actor_role",
+        "object_repr",
+        "remote_addr",
+    ]
+    list_filter = ["action", "outcome", "actor_role"]
+    search_fields = ["object_repr", "actor__username", "actor__last_name"]
+    list_select_related = ["school", "actor"]
+    date_hierarchy = "timestamp"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -439,3 +439,6 @@ class PartnerRepresentative(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+
+from schools.models_audit import AuditEntry  # noqa: E402, F401  (the audit trail, see schools/audit.py)

@@ -38,6 +38,7 @@ from programs.models import (
     RegistrationCounter,
     RegistrationSeries,
 )
+from schools import audit
 from schools.models import Membership, Role, School, User
 
 
@@ -375,6 +376,12 @@ def return_document(*, document: Document, comment: str, acting_user: User | Non
     document.director_comment = comment
     document.save(update_fields=["status", "director_comment", "updated_at"])
     _record(document, DocumentEvent.Action.RETURNED, acting_user, comment)
+    audit.record(
+        audit.Action.RETURN,
+        obj=document,
+        actor=acting_user,
+        changes={"status": [DocumentStatus.SUBMITTED.label, DocumentStatus.RETURNED.label]},
+    )
     return document
 
 
@@ -403,6 +410,13 @@ def _register(document: Document, *, on: date, acting_user: User, via: Document 
     if via is not None:
         comment = _("Утверждён приказом № %(number)s") % {"number": via.registration_number}
     _record(document, DocumentEvent.Action.APPROVED, acting_user, comment)
+    audit.record(
+        audit.Action.APPROVE,
+        obj=document,
+        actor=acting_user,
+        changes={"registration_number": ["", number]},
+        via=via.registration_number if via is not None else None,
+    )
     if document.amends_id:
         _record(
             document.amends,
