@@ -57,7 +57,7 @@ from programs.models import (
     ProgramTemplateActivity,
     ResponsibleRole,
 )
-from schools import uploads
+from schools import audit, uploads
 from schools.models import Membership, Role
 
 MIN_MONTHS = PersonalizedProgram.MIN_MONTHS
@@ -855,6 +855,7 @@ def approve(program: PersonalizedProgram, *, acting_user) -> PersonalizedProgram
         extra=["approved_by", "approved_at"],
         description=_("Программа утверждена."),
     )
+    audit.record(audit.Action.APPROVE, obj=program, actor=acting_user)
     return program
 
 
