@@ -272,6 +272,8 @@ AUDITLOG_LOGENTRY_MODEL = "schools.AuditEntry"
 # The old row of a change is read by primary key, in any scope (a job, a command, a login).
 AUDITLOG_USE_BASE_MANAGER = True
 AUDITLOG_DISABLE_ON_RAW_SAVE = True  # loaddata fixtures are not people's actions
+# auditlog would copy a correlation id from a request header the client writes; the project has none.
+AUDITLOG_CID_HEADER = None
 
 # Application logs: secrets and e-mail addresses are masked on the way out (mentoring/log_filters.py).
 LOGGING = {

@@ -49,6 +49,7 @@ class AuditEntry(AbstractLogEntry):
         RETURN = 11
         EXPORT = 20
         DOWNLOAD = 21
+        IMPORT = 22
         LOGIN = 30
         LOGOUT = 31
         LOGIN_FAILED = 32
@@ -63,6 +64,7 @@ class AuditEntry(AbstractLogEntry):
             (RETURN, _("возврат на доработку")),
             (EXPORT, _("выгрузка")),
             (DOWNLOAD, _("скачивание файла")),
+            (IMPORT, _("загрузка из файла")),
             (LOGIN, _("вход")),
             (LOGOUT, _("выход")),
             (LOGIN_FAILED, _("неудачный вход")),

@@ -205,6 +205,26 @@ def test_a_file_download_is_recorded_with_the_object_it_belongs_to(client, world
     assert entry.additional_data["file"] == f"consent-{consent.pk}.pdf"
 
 
+def test_an_import_is_recorded_once_and_its_rows_one_by_one(world, settings, tmp_path):
+    from tests.test_imports import GOOD_STAFF, csv_bytes, run
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    report = run("staff", world.a.school, "kadry.csv", csv_bytes(GOOD_STAFF))
+    assert report.committed
+    [entry] = _entries(action=Action.IMPORT)
+    assert entry.school_id == world.a.school.pk and entry.additional_data == {"rows": "2"}
+    created = _entries(action=Action.CREATE, content_type__model="staff", school=world.a.school)
+    assert {e.changes["last_name"][1] for e in created} >= {"Соколова", "Орлов"}
+
+
+def test_a_checked_but_not_committed_import_leaves_nothing(world):
+    from tests.test_imports import GOOD_STAFF, csv_bytes, run
+
+    before = len(_entries())
+    assert not run("staff", world.a.school, "kadry.csv", csv_bytes(GOOD_STAFF), commit=False).committed
+    assert len(_entries()) == before
+
+
 # --- Logins and refused access --------------------------------------------------------------------
 
 
