@@ -412,6 +412,20 @@ def test_the_console_handler_uses_the_filter(settings):
     assert settings.LOGGING["filters"]["scrub"]["()"] == "mentoring.log_filters.ScrubSecretsFilter"
 
 
+def test_the_celery_worker_handlers_get_the_filter_too():
+    from mentoring.celery import scrub_worker_logs
+
+    logger = logging.getLogger("test.worker")
+    handler = logging.StreamHandler()
+    logger.addHandler(handler)
+    try:
+        scrub_worker_logs(logger=logger)
+        scrub_worker_logs(logger=logger)
+        assert [type(f) for f in handler.filters] == [ScrubSecretsFilter]
+    finally:
+        logger.removeHandler(handler)
+
+
 def test_a_login_logs_no_personal_data_at_info(client, world, caplog):
     director = world.user("a", "director")
     director.set_password("Correct-horse-1")
