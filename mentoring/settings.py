@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "auditlog",
     "schools.apps.SchoolsConfig",
     "programs",
     "monitoring",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # The one place where a request gets its tenant scope; must come after authentication.
     "schools.tenancy.TenantScopeMiddleware",
+    # The audit trail: actor and address for django-auditlog, downloads and refused pages (schools/audit.py).
+    "schools.audit.AuditMiddleware",
     # Last, so that it sees the final outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -277,11 +280,21 @@ if not DEBUG:
 # Demo accounts (password «demo») are refused on a production configuration unless forced.
 DEMO_ALLOWED = DEBUG or env.bool("NASTAVNIK_ALLOW_DEMO", default=False)
 
+# The audit trail («Журнал действий»): django-auditlog with the project's entry model (schools/audit.py).
+AUDITLOG_LOGENTRY_MODEL = "schools.AuditEntry"
+# The old row of a change is read by primary key, in any scope (a job, a command, a login).
+AUDITLOG_USE_BASE_MANAGER = True
+AUDITLOG_DISABLE_ON_RAW_SAVE = True  # loaddata fixtures are not people's actions
+# auditlog would copy a correlation id from a request header the client writes; the project has none.
+AUDITLOG_CID_HEADER = None
+
+# Application logs: secrets and e-mail addresses are masked on the way out (mentoring/log_filters.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"scrub": {"()": "mentoring.log_filters.ScrubSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

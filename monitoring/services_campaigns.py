@@ -67,6 +67,7 @@ from programs.models import (
     RequiredAct,
 )
 from programs.services import documents as document_services
+from schools import audit
 from schools.models import Membership, Municipality, Role, School, User
 from schools.years import school_year_bounds, school_year_label, school_year_of
 
@@ -615,6 +616,7 @@ def accept_submission(
     submission.status = SubmissionStatus.ACCEPTED
     submission.decided_by, submission.decided_at = acting_user, timezone.now()
     submission.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    audit.record(audit.Action.APPROVE, obj=submission, actor=acting_user)
     return submission
 
 
@@ -635,6 +637,7 @@ def return_submission(
     submission.methodist_comment = comment
     submission.decided_by, submission.decided_at = acting_user, timezone.now()
     submission.save(update_fields=["status", "methodist_comment", "decided_by", "decided_at", "updated_at"])
+    audit.record(audit.Action.RETURN, obj=submission, actor=acting_user)
     return submission
 
 

@@ -28,6 +28,7 @@ from monitoring.models import ReportFile, ReportKind
 from monitoring.report_render import CONTENT_TYPES
 from programs.forms_pairs import add_service_error
 from programs.models import DocumentKind
+from schools import audit
 from schools.models import Role
 from schools.tenancy import role_required
 
@@ -188,4 +189,4 @@ def report_file(request: HttpRequest, pk: int) -> FileResponse:
         content_type=CONTENT_TYPES[row.fmt],
     )
     response["Cache-Control"] = "private, no-store"
-    return response
+    return audit.describe_file(response, row)

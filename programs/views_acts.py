@@ -24,6 +24,7 @@ from programs.forms_acts import AsOfForm, ExternalActForm, NewsForm
 from programs.forms_pairs import add_service_error
 from programs.models import ExternalAct, RequiredAct, SchoolNews
 from programs.services import acts as services
+from schools import audit
 from schools.models import SCHOOL_MANAGERS, SCHOOL_READERS
 from schools.tenancy import role_required
 
@@ -149,7 +150,7 @@ def act_external_scan(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    return response
+    return audit.describe_file(response, act)
 
 
 # --- News of the public page ---------------------------------------------------------------------

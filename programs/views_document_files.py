@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from programs.documents.rendering import CONTENT_TYPES, download_name
 from programs.models import Document, DocumentRendering, RenderFormat, RenderStatus
 from programs.services import document_files as services
+from schools import audit
 from schools.models import SCHOOL_READERS
 from schools.tenancy import role_required
 
@@ -101,4 +102,4 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
         content_type=CONTENT_TYPES[row.fmt],
     )
     response["Cache-Control"] = "private, no-store"
-    return response
+    return audit.describe_file(response, row.document)

@@ -24,6 +24,7 @@ from programs.forms_journal import JournalEntryForm, JournalFilterForm
 from programs.forms_pairs import add_service_error
 from programs.models import JournalAttachment, JournalEntry, MentoringPair
 from programs.services import journal as journal_service
+from schools import audit
 from schools.models import PARTICIPANT_ROLES, Role
 from schools.tenancy import role_required
 
@@ -228,4 +229,4 @@ def journal_attachment(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
-    return response
+    return audit.describe_file(response, attachment)

@@ -56,6 +56,7 @@ from programs.services import pair_terms
 from programs.services import pairs as pair_service
 from programs.services import requests as request_service
 from programs.services.participants import participant_for
+from schools import audit
 from schools.models import PARTICIPANT_ROLES, SCHOOL_MANAGERS, SCHOOL_READERS, Role
 from schools.tenancy import role_required
 
@@ -516,7 +517,7 @@ def consent_scan(request: HttpRequest, pk: int) -> FileResponse:
         content_type=consent_service.CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
     response["Cache-Control"] = "private, no-store"
-    return response
+    return audit.describe_file(response, consent)
 
 
 @role_required(*MANAGERS)

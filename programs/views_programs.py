@@ -49,6 +49,7 @@ from programs.models import (
 )
 from programs.selectors_pairs import pair_queryset, pairs_of_user
 from programs.services import programs as service
+from schools import audit
 from schools.models import PARTICIPANT_ROLES, SCHOOL_MANAGERS, SCHOOL_READERS
 from schools.tenancy import role_required
 
@@ -585,7 +586,7 @@ def activity_file(request: HttpRequest, pk: int) -> FileResponse:
         content_type=service.EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
     response["Cache-Control"] = "private, no-store"
-    return response
+    return audit.describe_file(response, activity)
 
 
 # --- A member's own programs ---------------------------------------------------------------------

@@ -31,6 +31,7 @@ from programs.forms_routes import (
 )
 from programs.models import ActivityStatus, IndividualRoute, RouteMeasure, RouteStatus
 from programs.services import routes as services
+from schools import audit
 from schools.models import SCHOOL_READERS, Role
 from schools.tenancy import role_required
 from schools.years import school_year_label
@@ -366,7 +367,7 @@ def measure_file(request: HttpRequest, pk: int) -> FileResponse:
         content_type=services.product_content_type(measure.product_file.name),
     )
     response["Cache-Control"] = "private, no-store"
-    return response
+    return audit.describe_file(response, measure)
 
 
 # --- Step 6: corrections; step 7: reflection ---------------------------------------------------------

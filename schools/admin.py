@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import Job, Membership, Municipality, Region, School, Staff, User
+from schools.models import AuditEntry, Job, Membership, Municipality, Region, School, Staff, User
 
 admin_site = admin.site  # replaced by NastavnikAdminSite through schools.apps.NastavnikAdminConfig
 
@@ -90,6 +90,31 @@ class JobAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+
+# The audit trail is read on the page «Журнал действий»; here it is a read-only list. django-auditlog
+# registers its own admin for the entry model, which expects every entry to have an object type.
+if admin.site.is_registered(AuditEntry):
+    admin.site.unregister(AuditEntry)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "timestamp",
+        "action",
+        "outcome",
+        "school",
+        "actor",
+        "actor_role",
+        "object_repr",
+        "remote_addr",
+    ]
+    list_filter = ["action", "outcome", "actor_role"]
+    search_fields = ["object_repr", "actor__username", "actor__last_name"]
+    list_select_related = ["school", "actor"]
+    date_hierarchy = "timestamp"
+    show_full_result_count = False
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -17,6 +17,10 @@ class SchoolsConfig(AppConfig):
 
         sqlite.install()
 
+        from schools import audit
+
+        audit.register_models()
+
 
 class NastavnikAdminConfig(AdminConfig):
     default_site = "schools.admin_site.NastavnikAdminSite"

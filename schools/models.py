@@ -517,3 +517,6 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} [{self.task_id}]"
+
+
+from schools.models_audit import AuditEntry  # noqa: E402, F401  (the audit trail, see schools/audit.py)

@@ -52,6 +52,7 @@ class NavLink:
 HOME = NavItem(_("Главная"), "home")
 SCHOOLS = NavItem(_("Организации"), "schools:school-list")
 ADMIN = NavItem(_("Администрирование"), "admin:index")
+AUDIT = NavItem(_("Журнал действий"), "schools:audit-log")
 
 STAFF = NavItem(_("Педагоги"), "schools:staff-list")
 STUDENTS = NavItem(_("Обучающиеся"), "schools:student-list")
@@ -92,10 +93,10 @@ METHODIST_MONITORING = NavGroup(_("Мониторинг"), (DASHBOARD, CAMPAIGNS
 DOCUMENT_GROUP = NavGroup(_("Документы"), (DOCUMENTS, DOCUMENT_QUEUE, ACT_REGISTER, NEWS, MENTORING_SETTINGS))
 
 MENU: dict[str, list[NavItem | NavGroup]] = {
-    Role.ADMIN: [HOME, SCHOOLS, ADMIN],
+    Role.ADMIN: [HOME, SCHOOLS, AUDIT, ADMIN],
     Role.REGIONAL_METHODIST: [HOME, SCHOOLS, METHODIST_MONITORING],
     Role.MUNICIPAL_METHODIST: [HOME, SCHOOLS, METHODIST_MONITORING],
-    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING, DOCUMENT_GROUP, MONITORING],
+    Role.DIRECTOR: [HOME, BASES, MENTORING, PAIRING, DOCUMENT_GROUP, MONITORING, AUDIT],
     Role.CURATOR: [HOME, BASES, MENTORING, PAIRING, DOCUMENT_GROUP, MONITORING],
     Role.PSYCHOLOGIST: [
         HOME,

@@ -40,6 +40,7 @@ from programs.models import (
     RegistrationSeries,
 )
 from programs.services import document_notifications as notify
+from schools import audit
 from schools.models import Membership, Role, School, User
 
 
@@ -394,6 +395,12 @@ def return_document(*, document: Document, comment: str, acting_user: User | Non
     document.save(update_fields=["status", "director_comment", "updated_at"])
     _record(document, DocumentEvent.Action.RETURNED, acting_user, comment)
     notify.document_returned(document=document, acting_user=acting_user)
+    audit.record(
+        audit.Action.RETURN,
+        obj=document,
+        actor=acting_user,
+        changes={"status": [DocumentStatus.SUBMITTED.label, DocumentStatus.RETURNED.label]},
+    )
     return document
 
 
@@ -429,6 +436,13 @@ def _register(
     if via is not None:
         comment = _("Утверждён приказом № %(number)s") % {"number": via.registration_number}
     _record(document, DocumentEvent.Action.APPROVED, acting_user, comment)
+    audit.record(
+        audit.Action.APPROVE,
+        obj=document,
+        actor=acting_user,
+        changes={"registration_number": ["", number]},
+        via=via.registration_number if via is not None else None,
+    )
     if document.amends_id:
         _record(
             document.amends,

@@ -25,6 +25,7 @@ from programs.models import (
     TrainingStatus,
 )
 from programs.services.participants import participant_for
+from schools import audit
 from schools.models import PartnerRepresentative, School, Staff, Student, User
 
 # --- The questionnaire -----------------------------------------------------------------------------
@@ -336,4 +337,5 @@ def decide_registry(
     registry.decided_at = timezone.now()
     registry.director_comment = comment
     registry.save(update_fields=["status", "decided_by", "decided_at", "director_comment"])
+    audit.record(audit.Action.APPROVE if approve else audit.Action.RETURN, obj=registry, actor=acting_user)
     return registry

@@ -58,7 +58,7 @@ from programs.models import (
     ResponsibleRole,
 )
 from programs.selectors import processing_stopped
-from schools import uploads
+from schools import audit, uploads
 from schools.models import Membership, Role
 
 MIN_MONTHS = PersonalizedProgram.MIN_MONTHS
@@ -864,6 +864,7 @@ def approve(program: PersonalizedProgram, *, acting_user) -> PersonalizedProgram
         extra=["approved_by", "approved_at"],
         description=_("Программа утверждена."),
     )
+    audit.record(audit.Action.APPROVE, obj=program, actor=acting_user)
     return program
 
 

@@ -40,6 +40,7 @@ from programs.models import (
     StageStatus,
 )
 from programs.selectors import mentee_base_counts, mentee_base_rules
+from schools import audit
 from schools.models import School, User
 from schools.years import school_year_bounds, school_year_label, school_year_of
 
@@ -386,6 +387,7 @@ def decide_roadmap(
     roadmap.decided_at = timezone.now()
     roadmap.director_comment = comment
     roadmap.save(update_fields=["status", "decided_by", "decided_at", "director_comment"])
+    audit.record(audit.Action.APPROVE if approve else audit.Action.RETURN, obj=roadmap, actor=acting_user)
     return roadmap
 
 

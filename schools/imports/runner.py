@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.results import Result, RowResult
 
+from schools import audit
 from schools.imports.files import CellValue, ImportFileError, Table
 from schools.imports.kinds import ImportKind
 from schools.imports.resources import RegistryResource
@@ -325,6 +326,11 @@ def import_table(kind: ImportKind, school: School, table: Table, *, commit: bool
         report = _report(kind, resource, table, columns, _run(resource, dataset, dry_run=False), {})
         if report.ok:
             report.committed = True
+            # Registry rows are itemised by auditlog as they are saved; history files are written in
+            # bulk, so the import itself is the entry that says who loaded what.
+            audit.record(
+                audit.Action.IMPORT, school_id=school.pk, object_repr=str(kind.title), rows=len(report.rows)
+            )
         else:
             transaction.set_rollback(True)
     return report
