@@ -15,6 +15,7 @@ director's page «Журнал действий» reads them through the tenancy
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from django.db import models
 from django.dispatch import receiver
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.encoding import smart_str
+from django.utils.translation import gettext as _
 
 from mentoring.log_filters import scrub
 from schools.auth import client_ip
@@ -213,6 +215,30 @@ def record(
         entry.remote_addr = client_ip(request) or None
     entry.save()
     return entry
+
+
+def forget(objects: Iterable[models.Model], *, user: Any = None, placeholder: str) -> int:
+    """Mask what the trail keeps about a person whose data were anonymised (152-ФЗ).
+
+    The facts stay — who did what, when, to which row — but the values of the changes of the
+    person's rows become «[обезличено]», the rows are named by the placeholder, and the person's
+    e-mail is dropped from the entries they made. Runs in the anonymisation's transaction.
+    """
+    match = models.Q(pk__in=[])
+    for obj in objects:
+        match |= models.Q(content_type=ContentType.objects.get_for_model(obj), object_pk=smart_str(obj.pk))
+    # Exactly these rows' entries, also those written outside any school (a command, the seeding):
+    # the caller fetched the rows through the school's scope.
+    entries = AuditEntry._base_manager
+    masked, mask = 0, _("[обезличено]")
+    for entry in entries.filter(match).only("pk", "changes"):
+        changes = {field: [mask, mask] for field in (entry.changes or {})}
+        masked += entries.filter(pk=entry.pk).update(
+            changes=changes or None, changes_text="", object_repr=placeholder, serialized_data=None
+        )
+    if user is not None:
+        entries.filter(actor=user).update(actor_email=None)
+    return masked
 
 
 # --- Requests: actor and address for auditlog, and the events seen in responses -------------------

@@ -27,7 +27,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -67,7 +67,9 @@ from programs.models import (
 from programs.selectors import processing_stopped
 from programs.services.consents import withdraw_processing_consent
 from programs.services.participants import participant_for
+from schools import audit
 from schools.models import Membership, PartnerRepresentative, School, Staff, Student, User
+from schools.models_audit import AuditEntry
 from schools.tenancy import user_has_places_outside
 
 Person = Staff | Student | PartnerRepresentative
@@ -821,6 +823,26 @@ def anonymise_person(person: Person, *, acting_user, confirmation: str) -> Anony
     else:
         fields |= {"position": "", "phone": ""}
     model.objects.filter(pk=person.pk).update(**fields)
+    # The audit trail keeps the old values of these rows' changes: they are masked too.
+    traced: list[Any] = (
+        [person, *Consent.objects.filter(participant=participant)] if participant else [person]
+    )
+    if participant is not None:
+        traced += [participant, *MentorProfile.objects.filter(participant=participant)]
+    user = getattr(person, "user", None)
+    if user is not None:
+        traced.append(user)
+    audit.forget(traced, user=user, placeholder=placeholder)
+    # Entries about other rows name the person too (a pair is «наставник — наставляемый»).
+    _scrub_rows(AuditEntry.objects.all(), ["object_repr", "changes_text"], patterns, placeholder, last_name)
+    entries = AuditEntry.objects.exclude(changes=None)
+    if connection.vendor == "postgresql":  # jsonb read as text; SQLite stores \u escapes: read all
+        entries = entries.filter(changes__icontains=last_name)
+    for entry in entries.values("pk", "changes").iterator():
+        text = json.dumps(entry["changes"], ensure_ascii=False)
+        if last_name.casefold() in text.casefold():
+            scrubbed = json.loads(_scrub(text, patterns, placeholder))
+            AuditEntry.objects.filter(pk=entry["pk"]).update(changes=scrubbed)
     _delete_files_after_commit(files)
     return AnonymisationResult(placeholder=placeholder, files_deleted=len(files), account=account)
 

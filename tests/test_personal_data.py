@@ -350,6 +350,13 @@ def test_anonymisation_replaces_names_contacts_and_removes_files_and_the_account
         assert not user.is_active and not user.has_usable_password() and user.email == ""
         assert not Membership.objects.filter(user=user).exists()
         assert not Notification.objects.filter(user=user).exists()
+        # The audit trail keeps the facts but no longer the person's name, contacts or e-mail.
+        from schools.models_audit import AuditEntry
+
+        entries = AuditEntry.objects.filter(school=world.a.school)
+        trail = json.dumps(list(entries.values("changes", "object_repr", "actor_email")), ensure_ascii=False)
+        assert entries.exists() and "Соколов" not in trail and "Ирина" not in trail
+        assert not AuditEntry.objects.filter(actor=user, actor_email__isnull=False).exists()
 
 
 def test_anonymising_a_mentor_keeps_the_mentees_files(curator, world, django_capture_on_commit_callbacks):
