@@ -509,6 +509,7 @@ def test_a_withdrawn_teacher_leaves_the_matching_and_a_new_consent_brings_them_b
     _withdraw(curator, young)
     with school_scope([school.pk]):
         assert young.pk not in {p.pk for p in matching.unmatched_mentee_candidates(school)}
+        young.refresh_from_db()  # the withdrawal made its participant row after ``young`` was loaded
         f.consent(young.participant, ConsentKind.PERSONAL_DATA, on=timezone.localdate())
         assert young.pk in {p.pk for p in matching.unmatched_mentee_candidates(school)}
         assert not selectors.processing_stopped().exists()
