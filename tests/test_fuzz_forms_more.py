@@ -1,0 +1,140 @@
+"""More property tests of free-text forms (issue #7 item 5), in the pattern of tests/test_fuzz_forms.py.
+
+The mentor's questionnaire, the personalised program and a pair request: whatever is typed, the
+answer is the form again with nothing written, or a redirect after which the stored text comes
+back escaped on the pages of the other people who read it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django_scopes import scopes_disabled
+from hypothesis import event, given
+from hypothesis import strategies as st
+
+from programs.models import PairRequest, PersonalizedProgram
+from tests.hostile import hostile_text, snapshot
+from tests.test_fuzz_forms import FORM_EXAMPLES, assert_escaped, page, stored_files
+from tests.test_mentee_base import mentor_profile, person
+from tests.test_pairs_views import make_pair, mentee_user_participant, mentor_user_participant
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def pair(world):
+    return make_pair(world, mentor=mentor_user_participant(world), mentees=[mentee_user_participant(world)])
+
+
+def _refused_or_saved(response, before, files_before) -> bool:
+    """True when saved; a refusal must leave the database and the media folder as they were."""
+    assert response.status_code in (200, 302)
+    event("refused" if response.status_code == 200 else "saved")
+    if response.status_code == 200:
+        assert snapshot() == before
+        assert stored_files() == files_before
+        return False
+    return True
+
+
+@FORM_EXAMPLES
+@given(
+    strengths=hostile_text,
+    expectations=hostile_text,
+    hours=st.one_of(st.sampled_from(["4", "1", ""]), hostile_text),
+    fmt=st.one_of(st.just("remote"), hostile_text),
+)
+def test_the_mentor_questionnaire_with_hostile_text(client, world, strengths, expectations, hours, fmt):
+    """The mentor fills it in the cabinet; the curator reads it on the mentor's card."""
+    mentor = world.user("a", "mentor")
+    profile = mentor_profile(person(world.a.school, user=mentor, last_name="Наставникова"))
+    client.force_login(mentor)
+    before, files_before = snapshot(), stored_files()
+    data = {
+        "strengths": strengths,
+        "help_with": ["methodical"],
+        "format": fmt,
+        "hours_per_week": hours,
+        "has_experience": "no",
+        "mentee_kinds": ["young"],
+        "expectations": expectations,
+    }
+
+    response = client.post(reverse("programs:my-mentor-profile"), data)
+
+    if not _refused_or_saved(response, before, files_before):
+        assert_escaped(response.content.decode(), strengths, expectations)
+        return
+    detail = reverse("programs:mentor-detail", kwargs={"pk": profile.pk})
+    for role in ("curator", "director"):
+        assert_escaped(page(client, world.user("a", role), detail), strengths, expectations)
+
+
+@FORM_EXAMPLES
+@given(
+    title=hostile_text,
+    goal=hostile_text,
+    expected=hostile_text,
+    end=st.one_of(st.just("2027-05-31"), hostile_text),
+)
+def test_a_blank_program_with_hostile_text(client, world, pair, title, goal, expected, end):
+    """The curator writes the program; the director and the mentor read it."""
+    client.force_login(world.user("a", "curator"))
+    before, files_before = snapshot(), stored_files()
+    data = {
+        "title": title,
+        "goal": goal,
+        "expected_results": expected,
+        "start_date": date(2026, 9, 1).isoformat(),
+        "end_date": end,
+    }
+
+    response = client.post(reverse("programs:program-create-blank", kwargs={"pair_pk": pair.pk}), data)
+
+    if not _refused_or_saved(response, before, files_before):
+        assert_escaped(response.content.decode(), title, goal, expected)
+        return
+    with scopes_disabled():
+        program = PersonalizedProgram.objects.get(pair=pair)
+    readers = {
+        "curator": reverse("programs:program-detail", kwargs={"pk": program.pk}),
+        "director": reverse("programs:program-detail", kwargs={"pk": program.pk}),
+        "mentor": reverse("programs:my-program", kwargs={"pk": program.pk}),
+    }
+    for role, url in readers.items():
+        client.force_login(world.user("a", role))
+        response = client.get(url)
+        if response.status_code == 404:  # a draft may not be shown in the cabinet yet
+            continue
+        assert response.status_code == 200, (role, url)
+        assert_escaped(response.content.decode(), title, goal, expected)
+
+
+@FORM_EXAMPLES
+@given(reason=hostile_text, role=st.sampled_from(["mentor", "mentee"]))
+def test_a_pair_request_with_hostile_text(client, world, pair, reason, role):
+    """A participant writes the reason; the curator and the director read it in the requests list."""
+    client.force_login(world.user("a", role))
+    before, files_before = snapshot(), stored_files()
+
+    response = client.post(
+        reverse("programs:pair-request-create", kwargs={"pk": pair.pk}), {"reason": reason}
+    )
+
+    if not _refused_or_saved(response, before, files_before):
+        assert_escaped(response.content.decode(), reason)
+        return
+    with scopes_disabled():
+        assert PairRequest.objects.filter(pair=pair).exists()
+    for reader in ("curator", "director"):
+        assert_escaped(page(client, world.user("a", reader), reverse("programs:request-list")), reason)
+    assert_escaped(
+        page(client, world.user("a", role), reverse("programs:my-pair-detail", kwargs={"pk": pair.pk})),
+        reason,
+    )
