@@ -15,11 +15,13 @@ from django_scopes import scopes_disabled
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from programs.models import PairRequest, PersonalizedProgram
+from programs.models import PairRequest, PersonalizedProgram, RoadmapStage
+from programs.services import roadmap as roadmap_services
 from tests.hostile import hostile_text, snapshot
 from tests.test_fuzz_forms import FORM_EXAMPLES, assert_escaped, page, stored_files
 from tests.test_mentee_base import mentor_profile, person
 from tests.test_pairs_views import make_pair, mentee_user_participant, mentor_user_participant
+from tests.test_roadmap import SEPT_1, YEAR, _create, _stage
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +50,7 @@ def _refused_or_saved(response, before, files_before) -> bool:
     strengths=hostile_text,
     expectations=hostile_text,
     hours=st.one_of(st.sampled_from(["4", "1", ""]), hostile_text),
-    fmt=st.one_of(st.just("remote"), hostile_text),
+    fmt=st.sampled_from(["remote", "remote", "remote", "<b>x</b>", ""]),
 )
 def test_the_mentor_questionnaire_with_hostile_text(client, world, strengths, expectations, hours, fmt):
     """The mentor fills it in the cabinet; the curator reads it on the mentor's card."""
@@ -85,6 +87,8 @@ def test_the_mentor_questionnaire_with_hostile_text(client, world, strengths, ex
 )
 def test_a_blank_program_with_hostile_text(client, world, pair, title, goal, expected, end):
     """The curator writes the program; the director and the mentor read it."""
+    with scopes_disabled():  # one program per pair: each example starts with none
+        PersonalizedProgram.objects.filter(pair=pair).delete()
     client.force_login(world.user("a", "curator"))
     before, files_before = snapshot(), stored_files()
     data = {
@@ -120,6 +124,8 @@ def test_a_blank_program_with_hostile_text(client, world, pair, title, goal, exp
 @given(reason=hostile_text, role=st.sampled_from(["mentor", "mentee"]))
 def test_a_pair_request_with_hostile_text(client, world, pair, reason, role):
     """A participant writes the reason; the curator and the director read it in the requests list."""
+    with scopes_disabled():  # one open request per pair: each example starts with none
+        PairRequest.objects.filter(pair=pair).delete()
     client.force_login(world.user("a", role))
     before, files_before = snapshot(), stored_files()
 
@@ -138,3 +144,39 @@ def test_a_pair_request_with_hostile_text(client, world, pair, reason, role):
         page(client, world.user("a", role), reverse("programs:my-pair-detail", kwargs={"pk": pair.pk})),
         reason,
     )
+
+
+STAGE_TEXTS = ("activities", "documents", "responsible")
+
+
+@pytest.fixture
+def stage(world) -> RoadmapStage:
+    _create(world)
+    return _stage(roadmap_services.MENTOR_TRAINING)
+
+
+@FORM_EXAMPLES
+@given(texts=st.tuples(*[hostile_text] * len(STAGE_TEXTS)), end=st.one_of(st.just("valid"), hostile_text))
+def test_a_roadmap_stage_with_hostile_text(client, world, stage, texts, end):
+    """The curator plans the stage; the director reads the roadmap."""
+    client.force_login(world.user("a", "curator"))
+    before, files_before = snapshot(), stored_files()
+    with scopes_disabled():
+        stage.refresh_from_db()
+    kept = [getattr(stage, name) for name in STAGE_TEXTS]
+    data = {
+        "start_date": SEPT_1.isoformat(),
+        "end_date": date(YEAR, 11, 30).isoformat() if end == "valid" else end,
+        **dict(zip(STAGE_TEXTS, texts, strict=True)),
+    }
+
+    response = client.post(reverse("programs:roadmap-stage-edit", kwargs={"pk": stage.pk}), data)
+
+    if not _refused_or_saved(response, before, files_before):
+        with scopes_disabled():
+            stage.refresh_from_db()
+        assert [getattr(stage, name) for name in STAGE_TEXTS] == kept
+        assert_escaped(response.content.decode(), *texts)
+        return
+    for role in ("director", "curator"):
+        assert_escaped(page(client, world.user("a", role), reverse("programs:roadmap")), *texts)
