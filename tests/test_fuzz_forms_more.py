@@ -15,9 +15,10 @@ from django_scopes import scopes_disabled
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from programs.models import PairRequest, PersonalizedProgram, RoadmapStage
+from programs.models import DocumentStatus, PairRequest, PersonalizedProgram, RoadmapStage
 from programs.services import roadmap as roadmap_services
 from tests.hostile import hostile_text, snapshot
+from tests.permission_cases.documents import document_in
 from tests.test_fuzz_forms import FORM_EXAMPLES, assert_escaped, page, stored_files
 from tests.test_mentee_base import mentor_profile, person
 from tests.test_pairs_views import make_pair, mentee_user_participant, mentor_user_participant
@@ -180,3 +181,32 @@ def test_a_roadmap_stage_with_hostile_text(client, world, stage, texts, end):
         return
     for role in ("director", "curator"):
         assert_escaped(page(client, world.user("a", role), reverse("programs:roadmap")), *texts)
+
+
+@pytest.fixture
+def document(world):
+    return document_in(world, DocumentStatus.DRAFT)
+
+
+@FORM_EXAMPLES
+@given(heading=hostile_text, body=hostile_text)
+def test_a_document_section_with_hostile_text(client, world, document, heading, body):
+    """The curator edits a section of a draft; the director reads the document."""
+    with scopes_disabled():
+        section = document.sections.get(key="clauses")
+        kept = (section.heading, section.body)
+    client.force_login(world.user("a", "curator"))
+    before, files_before = snapshot(), stored_files()
+    url = reverse("programs:document-section-edit", kwargs={"pk": document.pk, "section_pk": section.pk})
+
+    response = client.post(url, {"heading": heading, "body": body})
+
+    if not _refused_or_saved(response, before, files_before):
+        with scopes_disabled():
+            section.refresh_from_db()
+        assert (section.heading, section.body) == kept
+        assert_escaped(response.content.decode(), heading, body)
+        return
+    detail = reverse("programs:document-detail", kwargs={"pk": document.pk})
+    for role in ("director", "curator"):
+        assert_escaped(page(client, world.user("a", role), detail), heading, body)
