@@ -15,14 +15,15 @@ from django_scopes import scopes_disabled
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from programs.models import DocumentStatus, PairRequest, PersonalizedProgram, RoadmapStage
+from programs.models import DocumentStatus, PairRequest, PersonalizedProgram, RoadmapStage, RouteStatus
 from programs.services import roadmap as roadmap_services
 from tests.hostile import hostile_text, snapshot
 from tests.permission_cases.documents import document_in
-from tests.test_fuzz_forms import FORM_EXAMPLES, assert_escaped, page, stored_files
+from tests.test_fuzz_forms import FORM_EXAMPLES, assert_escaped, hostile_files, page, stored_files
 from tests.test_mentee_base import mentor_profile, person
 from tests.test_pairs_views import make_pair, mentee_user_participant, mentor_user_participant
 from tests.test_roadmap import SEPT_1, YEAR, _create, _stage
+from tests.test_routes import _measure, _route
 
 
 @pytest.fixture(autouse=True)
@@ -210,3 +211,28 @@ def test_a_document_section_with_hostile_text(client, world, document, heading, 
     detail = reverse("programs:document-detail", kwargs={"pk": document.pk})
     for role in ("director", "curator"):
         assert_escaped(page(client, world.user("a", role), detail), heading, body)
+
+
+@pytest.fixture
+def measure(world):
+    return _measure(_route(person(world.a.school), status=RouteStatus.ACTIVE))
+
+
+@FORM_EXAMPLES
+@given(product=hostile_text, files=hostile_files)
+def test_an_individual_route_product_with_hostile_text_and_a_file(client, world, measure, product, files):
+    """The curator records the teacher's pedagogical product; the director reads the route (ИОМ)."""
+    client.force_login(world.user("a", "curator"))
+    before, files_before = snapshot(), stored_files()
+    data = {"product": product}
+    if files:
+        data["product_file"] = files[0]
+
+    response = client.post(reverse("programs:route-measure-product", kwargs={"pk": measure.pk}), data)
+
+    if not _refused_or_saved(response, before, files_before):
+        assert_escaped(response.content.decode(), product)
+        return
+    detail = reverse("programs:route-detail", kwargs={"pk": measure.route_id})
+    for role in ("director", "curator"):
+        assert_escaped(page(client, world.user("a", role), detail), product)
