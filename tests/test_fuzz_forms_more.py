@@ -22,6 +22,7 @@ from tests.permission_cases.documents import document_in
 from tests.test_fuzz_forms import FORM_EXAMPLES, assert_escaped, hostile_files, page, stored_files
 from tests.test_mentee_base import mentor_profile, person
 from tests.test_pairs_views import make_pair, mentee_user_participant, mentor_user_participant
+from tests.test_registries import STAFF_POST, student_post
 from tests.test_roadmap import SEPT_1, YEAR, _create, _stage
 from tests.test_routes import _measure, _route
 
@@ -236,3 +237,53 @@ def test_an_individual_route_product_with_hostile_text_and_a_file(client, world,
     detail = reverse("programs:route-detail", kwargs={"pk": measure.route_id})
     for role in ("director", "curator"):
         assert_escaped(page(client, world.user("a", role), detail), product)
+
+
+STAFF_TEXTS = ("last_name", "first_name", "patronymic", "position", "subjects")
+STUDENT_TEXTS = ("last_name", "first_name", "patronymic", "grade", "guardian_name", "guardian_phone")
+
+
+def _registry_case(client, world, url: str, data: dict, texts: tuple, list_url: str, readers: tuple) -> None:
+    client.force_login(world.user("a", "curator"))
+    before, files_before = snapshot(), stored_files()
+
+    response = client.post(url, data)
+
+    if not _refused_or_saved(response, before, files_before):
+        assert_escaped(response.content.decode(), *texts)
+        return
+    for role in readers:
+        for where in (response["Location"], list_url):
+            assert_escaped(page(client, world.user("a", role), where), *texts)
+
+
+@FORM_EXAMPLES
+@given(texts=st.tuples(*[hostile_text] * len(STAFF_TEXTS)))
+def test_a_staff_card_with_hostile_text(client, world, texts):
+    """The curator adds a teacher; the director and the psychologist read the card and the list."""
+    data = {**STAFF_POST, **dict(zip(STAFF_TEXTS, texts, strict=True))}
+    _registry_case(
+        client,
+        world,
+        reverse("schools:staff-create"),
+        data,
+        texts,
+        reverse("schools:staff-list"),
+        readers=("director", "psychologist"),
+    )
+
+
+@FORM_EXAMPLES
+@given(texts=st.tuples(*[hostile_text] * len(STUDENT_TEXTS)))
+def test_a_student_card_with_hostile_text(client, world, texts):
+    """The curator adds a student; the director reads the card and the list."""
+    data = student_post(**dict(zip(STUDENT_TEXTS, texts, strict=True)))
+    _registry_case(
+        client,
+        world,
+        reverse("schools:student-create"),
+        data,
+        texts,
+        reverse("schools:student-list"),
+        readers=("director", "curator"),
+    )
