@@ -7,7 +7,7 @@ back escaped on the pages of the other people who read it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -22,6 +22,7 @@ from tests.permission_cases.documents import document_in
 from tests.test_fuzz_forms import FORM_EXAMPLES, assert_escaped, hostile_files, page, stored_files
 from tests.test_mentee_base import mentor_profile, person
 from tests.test_pairs_views import make_pair, mentee_user_participant, mentor_user_participant
+from tests.test_programs import START, make_program
 from tests.test_registries import STAFF_POST, student_post
 from tests.test_roadmap import SEPT_1, YEAR, _create, _stage
 from tests.test_routes import _measure, _route
@@ -287,3 +288,39 @@ def test_a_student_card_with_hostile_text(client, world, texts):
         reverse("schools:student-list"),
         readers=("director", "curator"),
     )
+
+
+@pytest.fixture
+def draft_program(world, pair) -> PersonalizedProgram:
+    return make_program(world, pair, activities=0)
+
+
+@FORM_EXAMPLES
+@given(
+    title=hostile_text,
+    kind=st.sampled_from(["seminar", "", "<b>", "seminar"]),
+    due=st.one_of(st.just("valid"), hostile_text),
+)
+def test_a_plan_line_with_hostile_text(client, world, draft_program, title, kind, due):
+    """The curator adds a line to a draft plan; the director reads the program."""
+    client.force_login(world.user("a", "curator"))
+    before, files_before = snapshot(), stored_files()
+    data = {
+        "plan-TOTAL_FORMS": "1",
+        "plan-INITIAL_FORMS": "0",
+        "plan-MIN_NUM_FORMS": "0",
+        "plan-MAX_NUM_FORMS": "1000",
+        "plan-0-title": title,
+        "plan-0-activity_type": kind,
+        "plan-0-due_date": (START + timedelta(days=20)).isoformat() if due == "valid" else due,
+        "plan-0-responsible": "mentee",
+    }
+
+    response = client.post(reverse("programs:program-plan", kwargs={"pk": draft_program.pk}), data)
+
+    if not _refused_or_saved(response, before, files_before):
+        assert_escaped(response.content.decode(), title)
+        return
+    detail = reverse("programs:program-detail", kwargs={"pk": draft_program.pk})
+    for role in ("director", "curator"):
+        assert_escaped(page(client, world.user("a", role), detail), title)
