@@ -648,6 +648,16 @@ class PairContext:
         )
 
 
+def _catalog_entry(row, column: str, catalog, unknown: str):
+    """The catalog entry the row's cell names (None when empty), or None with ``unknown`` on the cell."""
+    if not row.has(column):
+        return None
+    entry = catalog.find(row[column])
+    if entry is None:
+        row.error(column, unknown % {"value": row[column], "allowed": catalog.allowed()})
+    return entry
+
+
 class PairsResource(HistoryResource):
     """«Пары и группы (история)»: one row per mentee; rows with one «Номер пары» are one pair or group."""
 
@@ -825,32 +835,22 @@ class PairsResource(HistoryResource):
         for row in rows:
             row.require("mentee")
 
-        form = role_model = kind = None
-        if first.has("form"):
-            form = context.forms.find(first["form"])
-            if form is None:
-                first.error(
-                    "form",
-                    _("Неизвестная форма «%(value)s». Допустимые: %(allowed)s.")
-                    % {"value": first["form"], "allowed": context.forms.allowed()},
-                )
-        if first.has("role_model"):
-            role_model = context.role_models.find(first["role_model"])
-            if role_model is None:
-                first.error(
-                    "role_model",
-                    _("Неизвестная ролевая модель «%(value)s». Допустимые: %(allowed)s.")
-                    % {"value": first["role_model"], "allowed": context.role_models.allowed()},
-                )
-        if first.has("kind"):
-            kind = context.kinds.find(first["kind"])
-            if kind is None:
-                first.error(
-                    "kind",
-                    _("Неизвестный вид наставничества «%(value)s». Допустимые: %(allowed)s.")
-                    % {"value": first["kind"], "allowed": context.kinds.allowed()},
-                )
-        elif "kind" not in first.errors:
+        form = _catalog_entry(
+            first, "form", context.forms, _("Неизвестная форма «%(value)s». Допустимые: %(allowed)s.")
+        )
+        role_model = _catalog_entry(
+            first,
+            "role_model",
+            context.role_models,
+            _("Неизвестная ролевая модель «%(value)s». Допустимые: %(allowed)s."),
+        )
+        kind = _catalog_entry(
+            first,
+            "kind",
+            context.kinds,
+            _("Неизвестный вид наставничества «%(value)s». Допустимые: %(allowed)s."),
+        )
+        if not first.has("kind") and "kind" not in first.errors:
             kind = context.kinds.by_code.get(GROUP_KIND if len(rows) > 1 else TRADITIONAL_KIND)
 
         start, planned_end = first["start_date"], first["planned_end_date"]
