@@ -20,15 +20,23 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from auditlog.cid import get_cid
+from auditlog.context import auditlog_disabled
+from auditlog.diff import model_instance_diff
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.registry import auditlog
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connections, models
+from django.db.models import prefetch_related_objects
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.encoding import smart_str
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mentoring.log_filters import scrub
@@ -91,6 +99,26 @@ TRACKED_MODELS: dict[str, tuple[str, ...]] = {
     "monitoring.Campaign": (),
     "monitoring.Submission": (),
 }
+PERSON = ("staff", "student", "partner_representative")
+# The relations a tracked row's text (``__str__``) reads: rows written in bulk get them in one query
+# per relation, so their entries are named as a single save names them at a constant cost.
+TEXT_RELATIONS: dict[str, tuple[str, ...]] = {
+    "schools.Membership": ("user", "school", "municipality", "region"),
+    "programs.Participant": PERSON,
+    "programs.DifficultyAssessment": ("staff",),
+    "programs.DifficultyRating": ("area",),
+    "programs.BurnoutNote": ("staff",),
+    "programs.MentorProfile": tuple(f"participant__{p}" for p in PERSON),
+    "programs.MentorCompetency": ("area",),
+    "programs.PairMentee": tuple(f"mentee__{p}" for p in PERSON),
+    "programs.Consent": tuple(f"participant__{p}" for p in PERSON),
+    "programs.MentoringSettings": ("school",),
+    "programs.DocumentPair": ("pair",),
+    "programs.IndividualRoute": ("staff",),
+    "programs.RouteReflection": ("area",),
+    "programs.NotificationPreference": ("user",),
+    "monitoring.Submission": ("campaign", "school"),
+}
 # Not tracked, on purpose: PairEvent and DocumentEvent (they are a history themselves),
 # DocumentRendering, ReportFile, RegistrationCounter and Notification (written by jobs, not people),
 # Snapshot and SnapshotRow (computed indicators), SurveyResponse (surveys are anonymous: an entry
@@ -104,7 +132,14 @@ def register_models() -> None:
         if auditlog.contains(model):
             continue
         json_fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
-        auditlog.register(model, exclude_fields=[*ALWAYS_EXCLUDED, *excluded, *json_fields])
+        left_out = {*ALWAYS_EXCLUDED, *excluded, *json_fields}
+        # Own columns only: without the list auditlog also walks reverse relations on a create
+        # («routes: None → programs.IndividualRoute.None») and reads a reverse one-to-one per row.
+        auditlog.register(
+            model,
+            include_fields=[f.name for f in model._meta.concrete_fields if f.name not in left_out],
+            exclude_fields=sorted(left_out),
+        )
 
 
 # --- The request the entries belong to ------------------------------------------------------------
@@ -239,6 +274,122 @@ def forget(objects: Iterable[models.Model], *, user: Any = None, placeholder: st
     if user is not None:
         entries.filter(actor=user).update(actor_email=None)
     return masked
+
+
+# --- Rows written in bulk -------------------------------------------------------------------------
+
+
+def recording() -> bool:
+    """False inside auditlog's ``disable_auditlog()`` (fixtures, the demo generators)."""
+    return not auditlog_disabled.get()
+
+
+def records_any(model: type[models.Model], fields: Iterable[str]) -> bool:
+    """Whether a write of these fields (names or attnames) changes anything the trail keeps."""
+    excluded = set(auditlog.get_model_fields(model)["exclude_fields"])
+    for name in fields:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return True
+        if field.name not in excluded:
+            return True
+    return False
+
+
+def _school_ids(model: type[models.Model], pks: list[Any]) -> dict[Any, int | None]:
+    """The school of each row, in one query along the scoped manager's path."""
+    manager = model._default_manager
+    if not pks or not isinstance(manager, SchoolScopedManager) or isinstance(manager, TerritoryScopedManager):
+        return {}
+    rows = model._base_manager.filter(pk__in=pks).values_list("pk", manager.school_path)
+    return dict(rows)
+
+
+class _QueryRefused(Exception):
+    pass
+
+
+def _refuse_queries(execute, sql, params, many, context) -> None:
+    raise _QueryRefused
+
+
+def _text_of(instance: models.Model) -> str:
+    """The row's text as ``str()`` gives it, else «<type> №<pk>» when that would need a query.
+
+    A bulk write must cost the same number of queries for 3 rows as for 3,000: the relations the
+    text reads are fetched beforehand (``TEXT_RELATIONS``), and a text that still wants a query —
+    a relation nobody declared — is not worth one per row.
+    """
+    using = instance._state.db or "default"
+    try:
+        with connections[using].execute_wrapper(_refuse_queries):
+            return smart_str(instance)
+    except (_QueryRefused, models.ObjectDoesNotExist):
+        return f"{capfirst(instance._meta.verbose_name)} №{instance.pk}"
+
+
+def _who_and_where() -> dict[str, Any]:
+    """Actor and address of the request or job, as auditlog would put them on a single entry.
+
+    auditlog fills them in from a ``pre_save`` receiver connected while ``set_actor`` is active; a
+    bulk insert sends no signal, so a template entry is passed through the same receivers.
+    """
+    template = AuditEntry()
+    pre_save.send(sender=AuditEntry, instance=template, raw=False, using="default", update_fields=None)
+    return {
+        "actor_id": template.actor_id,
+        "actor_email": template.actor_email,
+        "remote_addr": template.remote_addr,
+        "remote_port": template.remote_port,
+    }
+
+
+def record_rows(
+    model: type[models.Model], action: int, rows: list[tuple[models.Model | None, models.Model | None]]
+) -> int:
+    """One entry per (old, new) row of a bulk write, like auditlog's own for a single save.
+
+    Called by ``AuditedQuerySet`` in the transaction of the write; the entries go in one insert, and
+    the number of queries does not depend on the number of rows. Rows whose tracked fields did not
+    change get no entry. Who, from where and the school come from the same places as for a
+    signal's entry; foreign keys are stored as ids, as auditlog stores them.
+    """
+    if not rows or not recording():
+        return 0
+    content_type = ContentType.objects.get_for_model(model)
+    schools = _school_ids(model, [(new or old).pk for old, new in rows])
+    info = request_info()
+    who = _who_and_where()
+    cid = get_cid()
+    concrete = [f.name for f in model._meta.concrete_fields]
+    named = [new if new is not None else old for old, new in rows]
+    prefetch_related_objects(named, *TEXT_RELATIONS.get(model._meta.label, ()))
+    entries = []
+    for old, new in rows:
+        changes = model_instance_diff(
+            old, new, fields_to_check=concrete, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+        )
+        if not changes:
+            continue
+        instance = new if new is not None else old
+        school_id = schools.get(instance.pk)
+        entries.append(
+            AuditEntry(
+                action=action,
+                content_type=content_type,
+                object_pk=smart_str(instance.pk),
+                object_id=instance.pk if isinstance(instance.pk, int) else None,
+                object_repr=_text_of(instance),
+                changes=changes,
+                school_id=school_id if school_id is not None else (info.school_id if info else None),
+                actor_role=(info.role or "") if info else "",
+                cid=cid,
+                **who,
+            )
+        )
+    AuditEntry._base_manager.bulk_create(entries, batch_size=500)
+    return len(entries)
 
 
 # --- Requests: actor and address for auditlog, and the events seen in responses -------------------

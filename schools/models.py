@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from schools.audit_queryset import AuditedManager, AuditedQuerySet
 from schools.tenancy import SchoolScopedManager
 
 
@@ -21,6 +22,8 @@ class Region(models.Model):
 
     code = models.SlugField(_("код"), max_length=32, unique=True)
     name = models.CharField(_("название"), max_length=200)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("регион")
@@ -43,6 +46,8 @@ class Municipality(models.Model):
         blank=True,
         help_text=_("Например, «Управление образования администрации города»"),
     )
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("муниципалитет")
@@ -100,7 +105,7 @@ class School(models.Model):
         return SchoolKind.short_label(self.kind)
 
 
-class LoginUserManager(UserManager):
+class LoginUserManager(UserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
     def get_by_login(self, login: str) -> User:
         """A user by username or, when the login contains «@», by e-mail (case-insensitive)."""
         if "@" in login:

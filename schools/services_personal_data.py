@@ -776,16 +776,30 @@ def anonymise_person(person: Person, *, acting_user, confirmation: str) -> Anony
     if getattr(person, "user_id", None):
         own |= Q(entry__pair_id__in=pair_ids, entry__author_id=person.user_id)
     attachments = JournalAttachment.objects.filter(own)
-    files += [a.file.name for a in attachments if a.file]
+    # Rows whose values are cleared below: their audit entries (the old values) are masked at the end.
+    cleared: list[Any] = list(attachments)
+    files += [a.file.name for a in cleared if a.file]
     attachments.delete()
-    products = PlanActivity.objects.filter(program__pair_id__in=as_mentee)
-    files += [a.evidence_file.name for a in products.exclude(evidence_file="")]
+    products = PlanActivity.objects.filter(program__pair_id__in=as_mentee).exclude(
+        evidence_file="", evidence_link=""
+    )
+    cleared += list(products)
+    files += [a.evidence_file.name for a in cleared if isinstance(a, PlanActivity) and a.evidence_file]
     products.update(evidence_file="", evidence_link="")
 
     if isinstance(person, Staff):
+        routes = IndividualRoute.objects.filter(staff=person)
+        for row_model, lookup in (
+            (DifficultyAssessment, {"staff": person}),
+            (BurnoutNote, {"staff": person}),
+            (IndividualRoute, {"staff": person}),
+            (RouteMeasure, {"route__in": routes}),
+            (RouteCorrection, {"route__in": routes}),
+            (RouteReflection, {"route__in": routes}),
+        ):
+            cleared += list(row_model.objects.filter(**lookup))
         DifficultyAssessment.objects.filter(staff=person).update(comment="")
         BurnoutNote.objects.filter(staff=person).update(comment="")
-        routes = IndividualRoute.objects.filter(staff=person)
         for measure in RouteMeasure.objects.filter(route__in=routes).exclude(product_file=""):
             files.append(measure.product_file.name)
         RouteMeasure.objects.filter(route__in=routes).update(product_file="", product="")
@@ -829,6 +843,7 @@ def anonymise_person(person: Person, *, acting_user, confirmation: str) -> Anony
     )
     if participant is not None:
         traced += [participant, *MentorProfile.objects.filter(participant=participant)]
+    traced += cleared
     user = getattr(person, "user", None)
     if user is not None:
         traced.append(user)

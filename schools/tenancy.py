@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.manager import DisabledQuerySet
 
+from schools.audit_queryset import AuditedQuerySet
 from schools.jobs import JobTask
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ SCOPE_DIMENSION = "school"
 SESSION_KEY = "nastavnik_work_context"
 
 
-class OutOfScopeQuerySet(DisabledQuerySet):
+class OutOfScopeQuerySet(DisabledQuerySet, AuditedQuerySet):
     """What a scoped manager returns outside a scope: every way to read rows raises ScopeError.
 
     django-scopes' own version still lets ``exists()``, ``in_bulk()`` and a few others through;
@@ -80,6 +81,8 @@ class SchoolScopedManager(models.Manager):
     """
 
     school_path = "school"
+    # Bulk writes of tracked models are itemised in the audit trail (schools/audit_queryset.py).
+    _queryset_class = AuditedQuerySet
 
     def __init__(self, path: str | None = None) -> None:
         super().__init__()

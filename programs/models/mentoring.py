@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schools.audit_queryset import AuditedManager
 from schools.models import PartnerRepresentative, School, Staff, Student
 from schools.tenancy import SchoolScopedManager
 
@@ -28,6 +29,8 @@ class CatalogEntry(models.Model):
     description = models.TextField(_("описание"), blank=True)
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
     is_active = models.BooleanField(_("используется"), default=True)
+
+    objects = AuditedManager()
 
     class Meta:
         abstract = True

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from programs.models.mentoring import DifficultyArea, EndReason, MentoringForm, MentoringPair, RoleModel
+from schools.audit_queryset import AuditedManager
 from schools.models import School, Staff
 from schools.tenancy import SchoolScopedManager
 
@@ -70,6 +71,8 @@ class ProgramTemplate(models.Model):
     is_active = models.BooleanField(_("используется"), default=True)
     order = models.PositiveSmallIntegerField(_("порядок"), default=0)
 
+    objects = AuditedManager()
+
     class Meta:
         verbose_name = _("шаблон программы")
         verbose_name_plural = _("шаблоны программ")
@@ -95,6 +98,8 @@ class ProgramTemplateActivity(models.Model):
     )
     responsible = models.CharField(_("ответственный"), max_length=16, choices=ResponsibleRole.choices)
     expected_product = models.CharField(_("ожидаемый продукт"), max_length=300, blank=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("мероприятие шаблона")
@@ -588,6 +593,8 @@ class NotificationPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
     )
     email_enabled = models.BooleanField(_("дублировать напоминания на e-mail"), default=True)
+
+    objects = AuditedManager()
 
     class Meta:
         verbose_name = _("настройки уведомлений")
