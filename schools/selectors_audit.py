@@ -1,24 +1,27 @@
 """Reading the audit trail for the page «Журнал действий».
 
 The queryset goes through the entry model's scoped manager: a director's request is scoped to their
-school, the platform administrator's is not. A page costs a constant number of queries: the count,
-the page of entries with actor, school and object type joined; field names and choice labels of
-"what changed" come from the models' metadata, never from the database.
+school, the platform administrator's is not. A page costs a bounded number of queries whatever it
+holds: the count, the page of entries with actor, school and object type joined, and one read per
+kind of row the changed foreign keys point to (a pair's mentor, a program's pair), through that
+kind's scoped manager — so a name from outside the reader's scope stays a number. Field names and
+choice labels come from the models' metadata.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from schools.audit import TRACKED_MODELS
+from schools.audit import TEXT_RELATIONS, TRACKED_MODELS
 from schools.models import AuditEntry, Role
 
 SHOWN_CHANGES = 8
@@ -98,12 +101,57 @@ DETAIL_LABELS = {
 }
 
 
-def _display(field: Any, value: Any) -> str:
-    if value is None or value == "None" or value == "":
+Names = dict[tuple[type[Model], str], str]
+
+
+def _field(model: Any, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _points_to(field: Any) -> type[Model] | None:
+    """The model a recorded foreign key points to (auditlog stores the id)."""
+    if field is not None and getattr(field, "concrete", False) and (field.many_to_one or field.one_to_one):
+        return field.related_model
+    return None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "None" or value == ""
+
+
+def _names_of_related_rows(entries: list[tuple[AuditEntry, Any]]) -> Names:
+    """Names of the rows the changed foreign keys of these entries point to: one read per kind."""
+    wanted: dict[type[Model], set[str]] = defaultdict(set)
+    for entry, model in entries:
+        for name, values in (entry.changes or {}).items():
+            target = _points_to(_field(model, name))
+            if target is not None and isinstance(values, list | tuple):
+                wanted[target].update(str(v) for v in values if not _blank(v))
+    names: Names = {}
+    for target, pks in wanted.items():
+        try:
+            rows = list(target._default_manager.filter(pk__in=sorted(pks)))
+        except (ValueError, ValidationError):
+            continue  # an id that is not one any more (a changed key type): shown as it was stored
+        prefetch_related_objects(rows, *TEXT_RELATIONS.get(target._meta.label, ()))
+        names.update({(target, str(row.pk)): str(row) for row in rows})
+    return names
+
+
+def _display(field: Any, value: Any, names: Names) -> str:
+    if _blank(value):
         return "—"
     text = str(value)
+    target = _points_to(field)
     choices = dict(getattr(field, "flatchoices", None) or ())
-    if choices:
+    if target is not None:
+        text = names.get((target, text), _("№ %(id)s") % {"id": text})
+    elif choices:
         text = str(choices.get(text, choices.get(_as_int(text), text)))
     elif text in ("True", "False"):
         text = _("да") if text == "True" else _("нет")
@@ -117,28 +165,26 @@ def _as_int(text: str) -> int | None:
         return None
 
 
-def _changes(entry: AuditEntry, model: Any) -> list[Change]:
+def _changes(entry: AuditEntry, model: Any, names: Names) -> list[Change]:
     result = []
     for name, values in (entry.changes or {}).items():
         if not isinstance(values, list | tuple) or len(values) != 2:
             continue  # a many-to-many change; none of the tracked models records those
-        field = None
-        if model is not None:
-            try:
-                field = model._meta.get_field(name)
-            except FieldDoesNotExist:
-                field = None
+        field = _field(model, name)
         label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
-        result.append(Change(label, _display(field, values[0]), _display(field, values[1])))
+        result.append(Change(label, _display(field, values[0], names), _display(field, values[1], names)))
     return result
 
 
 def audit_rows(entries: list[AuditEntry]) -> list[AuditRow]:
-    """The page's entries with names of object types, roles and changed fields (no queries)."""
+    """The page's entries with names of object types, roles, changed fields and the rows they point to."""
+    typed = [
+        (entry, entry.content_type.model_class() if entry.content_type_id else None) for entry in entries
+    ]
+    names = _names_of_related_rows(typed)
     rows = []
-    for entry in entries:
-        model = entry.content_type.model_class() if entry.content_type_id else None
-        changes = [c for c in _changes(entry, model) if c.old != c.new]
+    for entry, model in typed:
+        changes = [c for c in _changes(entry, model, names) if c.old != c.new]
         details = [
             (str(DETAIL_LABELS.get(key, key)), str(value))
             for key, value in (entry.additional_data or {}).items()

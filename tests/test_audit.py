@@ -444,3 +444,25 @@ def test_user_rows_are_tracked_without_their_password(world):
     user = User.objects.create_user(username="new-person", password="Some-Passw0rd-9", last_name="Новая")
     [entry] = _of(user, Action.CREATE)
     assert "password" not in entry.changes and entry.changes["last_name"] == ["None", "Новая"]
+
+
+def test_changed_foreign_keys_are_shown_by_name_and_another_schools_row_by_number(client, world):
+    from programs.models import PairMentee
+    from tests import programs_factories as f
+    from tests.test_pairs_views import make_pair
+
+    school = world.a.school
+    mentee = f.teacher(school, last_name="Ссылочная", experience_years=1)
+    pair = make_pair(world, mentees=[mentee])
+    stranger = f.teacher(world.b.school, last_name="Чужакова", experience_years=1)
+    with scopes_disabled():
+        link = PairMentee.objects.get(pair=pair)
+        PairMentee.objects.filter(pk=link.pk).update(mentee=stranger)  # as if moved by mistake
+    client.force_login(world.user("a", "director"))
+
+    page = client.get(AUDIT_URL, {"object_type": "programs.pairmentee"}).content.decode()
+
+    assert "Ссылочная" in page  # the mentee of the create entry and the old value of the change
+    # The new mentee is outside the director's school: the change shows the id, not a name read
+    # from another school (the entry's own text is what was written at the time).
+    assert f"№ {stranger.pk}" in page
