@@ -1,6 +1,7 @@
 """Jobs survive crashes: real prefork workers are killed with SIGKILL in the middle of a batch of
 50 report jobs, and every job still finishes exactly once; a job whose database session is
-terminated (a PostgreSQL restart) is retried and finishes.
+terminated (a PostgreSQL restart) is retried and finishes; jobs whose messages a Redis restart lost
+are sent again by the sweep and run once.
 
 Runs where tests/test_celery_worker.py runs (PostgreSQL and a Redis broker); in CI a missing broker
 is a failure. Every report is slowed down in the worker by tests/worker_tasks.py so that a process
@@ -237,3 +238,37 @@ def test_a_job_whose_database_session_is_terminated_is_retried_and_finishes(worl
         report = ReportFile.objects.get(pk=report_id)
     assert report.status == JobStatus.DONE, report.error
     assert (Path(pool["media"]) / report.file.name).exists()
+
+
+def test_queued_jobs_lost_with_a_redis_restart_are_sent_again_by_the_sweep_and_run_once(world, pool):
+    """Redis without persistence forgets its queues on a restart (docs/jobs.md): the job table
+    does not, and the sweep sends the jobs again under the same task ids."""
+    import redis
+
+    report_ids = _request_reports(world.a.school, 5)  # queued while no worker runs
+    queue = celery_app.conf.task_default_queue
+    broker = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+    keys = [key for key in broker.scan_iter(match=f"{queue}*") if broker.type(key) == b"list"]
+    assert sum(broker.llen(key) for key in keys) == 5, keys
+    # What a restart of a Redis that keeps nothing on disk does to this queue (only this test's
+    # keys: other tests share the database).
+    broker.delete(*keys)
+
+    pool["start"]("after-restart", 2)
+    time.sleep(3)
+    assert _report_jobs().filter(state=JobState.QUEUED).count() == 5  # nothing left to deliver
+
+    swept = jobs.sweep(stale_after=timedelta(0))
+
+    assert swept["resent"] == 5, swept
+    _wait(
+        lambda: _report_jobs().filter(state=JobState.SUCCEEDED).count() == 5,
+        90,
+        "the resent jobs to finish",
+        pool["logs"],
+    )
+    with scopes_disabled():
+        reports = list(ReportFile.objects.filter(pk__in=report_ids))
+    assert {r.status for r in reports} == {JobStatus.DONE}
+    assert sorted(job.attempts for job in _report_jobs()) == [1] * 5
+    assert len(list(pool["media"].rglob("*.json"))) == 5
