@@ -202,6 +202,7 @@ def _mentee_base_annotated(rules: MenteeBaseRules) -> QuerySet[Staff]:
         has_difficulties=Exists(difficulties),
         has_burnout=Exists(open_burnout),
         open_pair_id=Subquery(open_pair),
+        processing_stopped=Exists(processing_stopped().filter(staff=OuterRef("pk"))),
     )
 
 
@@ -212,11 +213,17 @@ def _in_any_category() -> Q:
     return condition
 
 
+# A person who withdrew consent to the processing of their data is not offered a mentor (152-ФЗ,
+# ст. 9 ч. 2): they leave the list until a new consent, unless they are still in an open pair —
+# that pair is flagged on its own pages and the curator decides about it.
+LISTED = Q(processing_stopped=False) | Q(open_pair_id__isnull=False)
+
+
 def mentee_base(
     *, rules: MenteeBaseRules, q: str = "", category: str = "", status: str = ""
 ) -> QuerySet[Staff]:
     """Everyone who works and falls into at least one mentee category, with the flags per category."""
-    people = _mentee_base_annotated(rules).filter(_in_any_category())
+    people = _mentee_base_annotated(rules).filter(_in_any_category()).filter(LISTED)
     people = _search(people, q)
     if category in MENTEE_CATEGORY_BY_CODE:
         people = people.filter(**{MENTEE_CATEGORY_BY_CODE[category].annotation: True})
@@ -233,21 +240,25 @@ class MenteeBaseCounts:
     needs_mentor: int
     in_pair: int
     by_category: dict[str, int]
+    withdrawn: int = 0  # in a category, but not listed: consent to processing withdrawn
 
 
 def mentee_base_counts(rules: MenteeBaseRules) -> MenteeBaseCounts:
     """The whole list in numbers (one query): what the curator confirms."""
     people = _mentee_base_annotated(rules).filter(_in_any_category())
+    listed = LISTED
     row = people.aggregate(
-        total=Count("pk"),
+        total=Count("pk", filter=listed),
         in_pair=Count("pk", filter=Q(open_pair_id__isnull=False)),
-        **{c.code: Count("pk", filter=Q(**{c.annotation: True})) for c in MENTEE_CATEGORIES},
+        withdrawn=Count("pk", filter=~listed),
+        **{c.code: Count("pk", filter=listed & Q(**{c.annotation: True})) for c in MENTEE_CATEGORIES},
     )
     return MenteeBaseCounts(
         total=row["total"],
         needs_mentor=row["total"] - row["in_pair"],
         in_pair=row["in_pair"],
         by_category={c.code: row[c.code] for c in MENTEE_CATEGORIES},
+        withdrawn=row["withdrawn"],
     )
 
 

@@ -538,3 +538,42 @@ def test_an_inactive_mentor_profile_is_what_anonymisation_leaves(curator, world)
     with scopes_disabled():
         profile = MentorProfile.objects.get(participant=mentor)
     assert not profile.is_active and profile.portfolio == ""
+
+
+def test_the_mentee_base_leaves_out_a_withdrawn_teacher_unless_they_are_in_an_open_pair(curator, world):
+    school = world.a.school
+    with scopes_disabled():
+        alone = StaffFactory(school=school, last_name="Отказова", experience_years=1)
+        paired = StaffFactory(school=school, last_name="Парова", experience_years=1)
+    make_pair(world, mentees=[participant_for_scoped(paired)])
+    url = reverse("programs:mentee-base")
+    before = html(curator.get(url))
+    assert "Отказова" in before and 'data-testid="mentee-base-withdrawn"' not in before
+
+    _withdraw(curator, alone)
+    _withdraw(curator, paired)
+
+    page = html(curator.get(url))
+    assert "Отказова" not in page and "Парова" in page  # still in a pair: the pair is flagged
+    assert 'data-testid="mentee-base-withdrawn"' in page and "1 человек" in page
+    with school_scope([school.pk]):
+        rules = selectors.mentee_base_rules()
+        counts = selectors.mentee_base_counts(rules)
+        listed = list(selectors.mentee_base(rules=rules, status=selectors.STATUS_NEEDS_MENTOR))
+        everyone = list(selectors.mentee_base(rules=rules))
+    assert counts.withdrawn == 1 and alone not in listed and alone not in everyone
+    assert counts.total == len(everyone)
+    # A new consent brings the teacher back.
+    with scopes_disabled():
+        Consent.objects.create(
+            school=school,
+            participant=participant_for(alone),
+            kind=ConsentKind.PERSONAL_DATA,
+            received_on=date.today(),
+        )
+    assert "Отказова" in html(curator.get(url))
+
+
+def participant_for_scoped(staff: Staff):
+    with scopes_disabled():
+        return participant_for(staff)
