@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model, Q, QuerySet, prefetch_related_objects
+from django.db.models import DateField, DateTimeField, Model, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -151,11 +152,26 @@ def _display(field: Any, value: Any, names: Names) -> str:
     choices = dict(getattr(field, "flatchoices", None) or ())
     if target is not None:
         text = names.get((target, text), _("№ %(id)s") % {"id": text})
+    elif isinstance(field, DateTimeField | DateField):
+        text = _date_text(field, text)
     elif choices:
         text = str(choices.get(text, choices.get(_as_int(text), text)))
     elif text in ("True", "False"):
         text = _("да") if text == "True" else _("нет")
     return text if len(text) <= VALUE_LENGTH else text[: VALUE_LENGTH - 1] + "…"
+
+
+def _date_text(field: Any, text: str) -> str:
+    """Dates as the interface writes them; auditlog keeps a moment as naive UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if isinstance(field, DateTimeField):
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=UTC)
+        return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+    return moment.strftime("%d.%m.%Y")
 
 
 def _as_int(text: str) -> int | None:
@@ -165,14 +181,26 @@ def _as_int(text: str) -> int | None:
         return None
 
 
+def _label(field: Any, name: str) -> str:
+    """The field's Russian name; a foreign key declared without one is named by the model it points to."""
+    if field is None or not hasattr(field, "verbose_name"):
+        return name
+    target = _points_to(field)
+    if target is not None and str(field.verbose_name) == name.replace("_", " "):
+        return str(target._meta.verbose_name)
+    return str(field.verbose_name)
+
+
 def _changes(entry: AuditEntry, model: Any, names: Names) -> list[Change]:
     result = []
     for name, values in (entry.changes or {}).items():
         if not isinstance(values, list | tuple) or len(values) != 2:
             continue  # a many-to-many change; none of the tracked models records those
         field = _field(model, name)
-        label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
-        result.append(Change(label, _display(field, values[0], names), _display(field, values[1], names)))
+        if getattr(field, "primary_key", False):
+            continue  # the entry names its row already
+        old, new = _display(field, values[0], names), _display(field, values[1], names)
+        result.append(Change(_label(field, name), old, new))
     return result
 
 

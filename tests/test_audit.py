@@ -466,3 +466,24 @@ def test_changed_foreign_keys_are_shown_by_name_and_another_schools_row_by_numbe
     # The new mentee is outside the director's school: the change shows the id, not a name read
     # from another school (the entry's own text is what was written at the time).
     assert f"№ {stranger.pk}" in page
+
+
+def test_dates_are_shown_as_the_interface_writes_them_and_the_id_is_left_out(db):
+    from django.contrib.contenttypes.models import ContentType
+
+    from programs.models import Document
+    from schools.selectors_audit import audit_rows
+
+    entry = AuditEntry(
+        action=Action.UPDATE,
+        content_type=ContentType.objects.get_for_model(Document),
+        changes={
+            "id": ["None", "5"],
+            "submitted_at": ["None", "2026-12-02 20:46:13.571822"],  # auditlog: naive UTC
+            "school_year": ["2025", "2026"],
+        },
+    )
+    [row] = audit_rows([entry])
+    shown = {c.field: (c.old, c.new) for c in row.changes}
+    assert shown[str(Document._meta.get_field("submitted_at").verbose_name)] == ("—", "02.12.2026 23:46")
+    assert len(shown) == 2  # no «ID»
