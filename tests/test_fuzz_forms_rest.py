@@ -5,6 +5,9 @@ plan correction, the individual route (ИОМ: creation, steps 1–3, measures, 
 and a document's title and options. Whatever is typed, the answer is the form again with nothing
 written (the row counts, the edited object and the media folder as they were), or a redirect after
 which the stored text comes back escaped on the pages of the other people who read it.
+
+Each test also has an explicit example (``@example``) with markup in every text field and valid
+other values: it is saved, so the readers' pages are always checked with a payload on them.
 """
 
 from __future__ import annotations
@@ -40,8 +43,9 @@ from programs.services import document_notifications, reminders
 from programs.services import documents as document_services
 from tests.hostile import MARKUP, hostile_text, snapshot
 from tests.permission_cases.documents import document_in
-from tests.test_documents_kinds import draft
+from tests.test_documents_kinds import completed_program, draft
 from tests.test_documents_kinds import mentor as base_mentor
+from tests.test_documents_kinds import pair as kinds_pair
 from tests.test_fuzz_forms import FORM_EXAMPLES, assert_escaped, page, stored_files
 from tests.test_fuzz_forms_more import _refused_or_saved
 from tests.test_mentee_base import mentor_profile, person
@@ -112,7 +116,6 @@ def _profile_readers(profile: MentorProfile) -> dict[str, list[str]]:
     detail = reverse("programs:mentor-detail", kwargs={"pk": profile.pk})
     return {
         "director": [detail, reverse("programs:mentor-list")],
-        "curator": [detail],
         "mentor": [reverse("programs:my-mentor-profile")],
     }
 
@@ -127,9 +130,7 @@ capacity_text = mostly("2", st.one_of(st.sampled_from(["1", "10", "0", "11"]), h
     capacity=capacity_text,
     volunteered=hostile_date,
 )
-@example(
-    texts=tuple(MARKUP[:3]), answers=(MARKUP[3], MARKUP[6]), capacity="2", volunteered="valid"
-)  # markup saved: every reader sees it escaped
+@example(texts=tuple(MARKUP[:3]), answers=(MARKUP[3], MARKUP[6]), capacity="2", volunteered="valid")
 def test_a_new_mentor_profile_with_hostile_text(
     client, world, mentor_card, texts, answers, capacity, volunteered
 ):
@@ -157,9 +158,7 @@ def test_a_new_mentor_profile_with_hostile_text(
     capacity=capacity_text,
     volunteered=hostile_date,
 )
-@example(
-    texts=tuple(MARKUP[:3]), answers=(MARKUP[3], MARKUP[6]), capacity="2", volunteered="valid"
-)  # markup saved: every reader sees it escaped
+@example(texts=tuple(MARKUP[:3]), answers=(MARKUP[3], MARKUP[6]), capacity="2", volunteered="valid")
 def test_an_edited_mentor_profile_with_hostile_text(
     client, world, mentor_card, texts, answers, capacity, volunteered
 ):
@@ -191,9 +190,7 @@ PROGRAM_KEPT = (*PROGRAM_TEXTS, "start_date", "end_date")
 
 def _program_readers(client, world, program: PersonalizedProgram, *texts: str) -> None:
     detail = reverse("programs:program-detail", kwargs={"pk": program.pk})
-    _read_by(
-        client, world, {"director": [detail, reverse("programs:program-list")], "curator": [detail]}, *texts
-    )
+    _read_by(client, world, {"director": [detail, reverse("programs:program-list")]}, *texts)
     for role in ("mentor", "mentee"):
         client.force_login(world.user("a", role))
         response = client.get(reverse("programs:my-program", kwargs={"pk": program.pk}))
@@ -211,7 +208,7 @@ def draft_program(world, pair) -> PersonalizedProgram:
 
 @FORM_EXAMPLES
 @given(texts=st.tuples(*[hostile_text] * len(PROGRAM_TEXTS)), end=hostile_date)
-@example(texts=(*MARKUP[:3], MARKUP[6]), end="valid")  # markup saved: every reader sees it escaped
+@example(texts=(*MARKUP[:3], MARKUP[6]), end="valid")
 def test_an_edited_draft_program_with_hostile_text(client, world, draft_program, texts, end):
     """The curator edits the draft's texts (program-edit); the director and the pair read them."""
     kept = _fields(draft_program, PROGRAM_KEPT)
@@ -276,9 +273,7 @@ def _plan_post(program: PersonalizedProgram, title: str, due: str, kind: str) ->
     kind=mostly("seminar", st.sampled_from(["", "<b>"])),
     agreed=mostly(True, st.just(False)),
 )
-@example(
-    reason=MARKUP[1], title=MARKUP[0], due="valid", kind="seminar", agreed=True
-)  # markup saved: every reader sees it escaped
+@example(reason=MARKUP[1], title=MARKUP[0], due="valid", kind="seminar", agreed=True)
 def test_a_plan_correction_with_hostile_text(
     client, world, approved_program, reason, title, due, kind, agreed
 ):
@@ -312,7 +307,6 @@ def _route_readers(client, world, route: IndividualRoute, *texts: str) -> None:
     printed = reverse("programs:route-print", kwargs={"pk": route.pk})
     readers = {
         "director": [detail, printed, reverse("programs:route-list")],
-        "curator": [detail],
         "mentee": [detail, reverse("programs:my-route")],
     }
     _read_by(client, world, readers, *texts)
@@ -335,9 +329,7 @@ def active_route(world) -> IndividualRoute:
     shift=year_shift,
     who=st.sampled_from(["curator", "mentee"]),
 )
-@example(
-    tutor=MARKUP[0], organization=MARKUP[1], shift=3, who="mentee"
-)  # markup saved: every reader sees it escaped
+@example(tutor=MARKUP[0], organization=MARKUP[1], shift=3, who="mentee")
 def test_a_new_route_with_hostile_text(client, world, tutor, organization, shift, who):
     """The curator (route-create) or the teacher (my-route) starts a route; the others read it."""
     with scopes_disabled():  # one route at a time: each example starts with none
@@ -370,9 +362,7 @@ def test_a_new_route_with_hostile_text(client, world, tutor, organization, shift
     level=mostly("2", st.one_of(st.sampled_from(["", "0", "3"]), hostile_text)),
     who=st.sampled_from(["curator", "mentee"]),
 )
-@example(
-    texts=tuple(MARKUP[:5]), shift=3, level="2", who="curator"
-)  # markup saved: every reader sees it escaped
+@example(texts=tuple(MARKUP[:5]), shift=3, level="2", who="curator")
 def test_an_edited_route_with_hostile_text(client, world, route, texts, shift, level, who):
     """Steps 1–3 (route-edit) by the curator or the teacher; a refusal leaves the route as it was."""
     names = (*ROUTE_TEXTS, "start_year", "end_year", "difficulties")
@@ -413,9 +403,7 @@ measure_year = mostly("valid", st.one_of(st.sampled_from([str(YEAR + 9), "0"]), 
 
 @FORM_EXAMPLES
 @given(title=hostile_text, kind=measure_kind, due=hostile_date, year=measure_year)
-@example(
-    title=MARKUP[1], kind=MeasureKind.TRIAL, due="valid", year="valid"
-)  # markup saved: every reader sees it escaped
+@example(title=MARKUP[1], kind=MeasureKind.TRIAL, due="valid", year="valid")
 def test_a_new_route_measure_with_hostile_text(client, world, route, title, kind, due, year):
     """The curator plans a measure of step 4 (route-measure-create); the teacher and the director read it."""
     client.force_login(world.user("a", "curator"))
@@ -434,9 +422,7 @@ def test_a_new_route_measure_with_hostile_text(client, world, route, title, kind
 
 @FORM_EXAMPLES
 @given(title=hostile_text, kind=measure_kind, due=hostile_date, year=measure_year)
-@example(
-    title=MARKUP[2], kind=MeasureKind.TRIAL, due="valid", year="valid"
-)  # markup saved: every reader sees it escaped
+@example(title=MARKUP[2], kind=MeasureKind.TRIAL, due="valid", year="valid")
 def test_an_edited_route_measure_with_hostile_text(client, world, route, title, kind, due, year):
     """The teacher edits a measure (route-measure-edit); a refusal leaves the measure as it was."""
     with scopes_disabled():
@@ -459,7 +445,7 @@ def test_an_edited_route_measure_with_hostile_text(client, world, route, title, 
 
 @FORM_EXAMPLES
 @given(description=hostile_text, on=hostile_date, who=st.sampled_from(["curator", "mentee"]))
-@example(description=MARKUP[2], on="valid", who="curator")  # markup saved: every reader sees it escaped
+@example(description=MARKUP[2], on="valid", who="curator")
 def test_a_route_correction_with_hostile_text(client, world, active_route, description, on, who):
     """Step 6 (route-correction-create) always goes back to the route: a refusal says why there."""
     client.force_login(world.user("a", who))
@@ -492,9 +478,7 @@ def test_a_route_correction_with_hostile_text(client, world, active_route, descr
     levels=st.tuples(*[mostly("1", st.one_of(st.sampled_from(["", "0", "3"]), hostile_text))] * 2),
     who=st.sampled_from(["curator", "mentee"]),
 )
-@example(
-    texts=(MARKUP[0], MARKUP[6]), levels=("1", "1"), who="mentee"
-)  # markup saved: every reader sees it escaped
+@example(texts=(MARKUP[0], MARKUP[6]), levels=("1", "1"), who="mentee")
 def test_a_route_reflection_with_hostile_text(client, world, active_route, texts, levels, who):
     """Step 7 (route-reflection), one text per deficit; a refusal leaves the reflections as they were."""
     areas = [DifficultyArea.objects.get(code=code) for code in ("ict", "legal")]
@@ -537,7 +521,7 @@ def document(world) -> Document:
 @FORM_EXAMPLES
 @given(title=hostile_text, public=st.booleans())
 @example(title="О закреплении\r\nнаставнических пар", public=False)  # a title typed on two lines
-@example(title=MARKUP[1], public=True)  # markup saved: every reader sees it escaped
+@example(title=MARKUP[1], public=True)
 def test_a_document_title_with_hostile_text(
     client, world, document, mailoutbox, django_capture_on_commit_callbacks, title, public
 ):
@@ -556,9 +540,6 @@ def test_a_document_title_with_hostile_text(
         assert _fields(document, ("title", "is_public", "status")) == kept
         assert_escaped(response.content.decode(), title)
         return
-    detail = reverse("programs:document-detail", kwargs={"pk": document.pk})
-    _read_by(client, world, {"director": [detail, reverse("programs:document-list")]}, title)
-    client.force_login(world.user("a", "curator"))
     mailoutbox.clear()
     with scopes_disabled():  # a re-submission within the same second would not be a new event
         Notification.objects.filter(kind="document_submitted").delete()
@@ -569,11 +550,11 @@ def test_a_document_title_with_hostile_text(
     [letter] = mailoutbox
     assert "\n" not in letter.subject and "\r" not in letter.subject
     assert letter.message()["Subject"]  # a header that can be written
-    readers = {
-        "director": [detail, reverse("programs:document-queue"), reverse("programs:notifications")],
-        "curator": [detail, reverse("programs:document-list")],
-    }
-    _read_by(client, world, readers, title)
+    detail = reverse("programs:document-detail", kwargs={"pk": document.pk})
+    queue, notifications = reverse("programs:document-queue"), reverse("programs:notifications")
+    _read_by(
+        client, world, {"director": [detail, queue, notifications, reverse("programs:document-list")]}, title
+    )
     with scopes_disabled():
         document_services.return_document(
             document=document, comment="Проверить заголовок", acting_user=world.a.users["director"]
@@ -588,9 +569,7 @@ def mentor_school_order(world) -> Document:
 
 @FORM_EXAMPLES
 @given(topics=hostile_text, start=hostile_date, end=hostile_date)
-@example(
-    topics=f"{MARKUP[0]}\n{MARKUP[1]}", start="valid", end="valid"
-)  # markup saved: every reader sees it escaped
+@example(topics=f"{MARKUP[0]}\n{MARKUP[1]}", start="valid", end="valid")
 def test_document_options_with_hostile_text(client, world, mentor_school_order, topics, start, end):
     """The curator rebuilds the «Школа наставников» order with new topics (document-options)."""
     document = mentor_school_order
@@ -611,7 +590,38 @@ def test_document_options_with_hostile_text(client, world, mentor_school_order, 
         assert_escaped(response.content.decode(), topics)
         return
     detail = reverse("programs:document-detail", kwargs={"pk": document.pk})
-    _read_by(client, world, {"director": [detail], "curator": [detail]}, topics)
+    _read_by(client, world, {"director": [detail]}, topics)
+
+
+@pytest.fixture
+def reward_order(world) -> Document:
+    """An order on rewards for one program completed in the current school year."""
+    mentee = person(world.a.school, last_name="Поощряемая")
+    completed_program(kinds_pair(base_mentor(world.a, last_name="Наградова"), mentee))
+    return draft(world.a, DocumentKind.ORDER_REWARD)
+
+
+@FORM_EXAMPLES
+@given(reward=hostile_text)
+@example(reward=MARKUP[4])
+@example(reward="а" * 201)  # longer than a reward may be: refused
+def test_reward_options_with_hostile_text(client, world, reward_order, reward):
+    """The curator words the reward (document-options of the reward order); the director reads it."""
+    document = reward_order
+    kept = _fields(document, ("payload", "title"))
+    client.force_login(world.user("a", "curator"))
+    before, files_before = snapshot(), stored_files()
+
+    response = client.post(
+        reverse("programs:document-options", kwargs={"pk": document.pk}), {"reward": reward}
+    )
+
+    if not _refused_or_saved(response, before, files_before):
+        assert _fields(document, ("payload", "title")) == kept
+        assert_escaped(response.content.decode(), reward)
+        return
+    detail = reverse("programs:document-detail", kwargs={"pk": document.pk})
+    _read_by(client, world, {"director": [detail]}, reward)
 
 
 @pytest.mark.parametrize("module", [document_notifications, reminders])
