@@ -169,7 +169,9 @@ def _letter(row: dict) -> tuple[str, str]:
             ),
         ]
     )
-    return _("Наставник: %(title)s") % {"title": row["title"]}, body
+    # A title may hold line breaks (a document title is typed in a textarea): a header may not.
+    subject = " ".join((_("Наставник: %(title)s") % {"title": row["title"]}).split())
+    return subject, body
 
 
 def email_notifications(*, school_id: int, event_key: str) -> int:

@@ -458,7 +458,9 @@ def _letter(row: dict) -> tuple[str, str]:
             ),
         ]
     )
-    return _("Наставник: %(title)s") % {"title": row["title"]}, body
+    # A title quotes user text (an activity's title) that may hold line breaks: a header may not.
+    subject = " ".join((_("Наставник: %(title)s") % {"title": row["title"]}).split())
+    return subject, body
 
 
 def email_reminders(*, now=None) -> int:
