@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Document, DocumentEvent, Notification
+from programs.services.letters import notification_letter
 from schools.models import Membership, Role, User
 from schools.tenancy import school_scope
 
@@ -156,22 +157,15 @@ def document_approved(*, document: Document, acting_user: User | None) -> list[i
 
 
 def _letter(row: dict) -> tuple[str, str]:
-    name = " ".join(p for p in (row["user__first_name"], row["user__patronymic"]) if p)
-    greeting = _("Здравствуйте, %(name)s!") % {"name": name} if name else _("Здравствуйте!")
-    body = "\n\n".join(
-        [
-            greeting,
-            row["title"],
-            row["body"],
-            _(
-                "Документ открывается в системе «Наставник»: раздел «Документы» или «Уведомления». "
-                "Отключить письма можно в настройках уведомлений."
-            ),
-        ]
+    return notification_letter(
+        row,
+        row["title"],
+        row["body"],
+        _(
+            "Документ открывается в системе «Наставник»: раздел «Документы» или «Уведомления». "
+            "Отключить письма можно в настройках уведомлений."
+        ),
     )
-    # A title may hold line breaks (a document title is typed in a textarea): a header may not.
-    subject = " ".join((_("Наставник: %(title)s") % {"title": row["title"]}).split())
-    return subject, body
 
 
 def email_notifications(*, school_id: int, event_key: str) -> int:

@@ -71,6 +71,7 @@ from programs.models import (
     ProgramStatus,
 )
 from programs.selectors import processing_stopped_user_ids
+from programs.services.letters import notification_letter
 from schools.models import Membership, Role, Student, User
 from schools.tenancy import current_school_ids, school_scope
 
@@ -446,21 +447,14 @@ def store_reminders(reminders: Sequence[Reminder]) -> int:
 
 
 def _letter(row: dict) -> tuple[str, str]:
-    name = " ".join(p for p in (row["user__first_name"], row["user__patronymic"]) if p)
-    greeting = _("Здравствуйте, %(name)s!") % {"name": name} if name else _("Здравствуйте!")
-    body = "\n\n".join(
-        [
-            greeting,
-            row["body"] or row["title"],
-            _(
-                "Напоминание есть и в системе «Наставник», в разделе «Уведомления». Отключить письма "
-                "можно там же, в настройках уведомлений."
-            ),
-        ]
+    return notification_letter(
+        row,
+        row["body"] or row["title"],
+        _(
+            "Напоминание есть и в системе «Наставник», в разделе «Уведомления». Отключить письма "
+            "можно там же, в настройках уведомлений."
+        ),
     )
-    # A title quotes user text (an activity's title) that may hold line breaks: a header may not.
-    subject = " ".join((_("Наставник: %(title)s") % {"title": row["title"]}).split())
-    return subject, body
 
 
 def email_reminders(*, now=None) -> int:
