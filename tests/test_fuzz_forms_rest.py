@@ -71,6 +71,20 @@ def _read_by(client, world, readers: dict[str, list[str]], *texts: str) -> None:
             assert_escaped(page(client, world.user("a", role), url), *texts)
 
 
+def _post(client, user, url: str, data: dict, *, texts: tuple, kept=lambda: None) -> bool:
+    """Post as ``user``; True when saved. A refusal writes nothing — no table, no file and not the
+    edited row (``kept()``) changes — and shows the typed texts escaped in the form."""
+    kept_before = kept()
+    client.force_login(user)
+    before, files_before = snapshot(), stored_files()
+    response = client.post(url, data)
+    if _refused_or_saved(response, before, files_before):
+        return True
+    assert kept() == kept_before
+    assert_escaped(response.content.decode(), *texts)
+    return False
+
+
 def _fields(obj, names) -> list:
     with scopes_disabled():
         obj.refresh_from_db()
@@ -137,14 +151,14 @@ def test_a_new_mentor_profile_with_hostile_text(
     """The curator adds a mentor (mentor-create); the director, the curator and the mentor read it."""
     with scopes_disabled():  # one profile per person: each example starts with none
         MentorProfile.objects.filter(participant__staff=mentor_card).delete()
-    client.force_login(world.user("a", "curator"))
-    before, files_before = snapshot(), stored_files()
     data = {"staff": mentor_card.pk, **_profile_post(texts, answers, capacity, volunteered)}
-
-    response = client.post(reverse("programs:mentor-create"), data)
-
-    if not _refused_or_saved(response, before, files_before):
-        assert_escaped(response.content.decode(), *texts, *answers)
+    if not _post(
+        client,
+        world.user("a", "curator"),
+        reverse("programs:mentor-create"),
+        data,
+        texts=(*texts, *answers),
+    ):
         return
     with scopes_disabled():
         profile = MentorProfile.objects.get(participant__staff=mentor_card)
@@ -166,18 +180,14 @@ def test_an_edited_mentor_profile_with_hostile_text(
     with scopes_disabled():
         profile = MentorProfile.objects.filter(participant__staff=mentor_card).first()
     profile = profile or mentor_profile(mentor_card, subjects="математика")
-    kept = _fields(profile, PROFILE_KEPT)
-    client.force_login(world.user("a", "curator"))
-    before, files_before = snapshot(), stored_files()
-
-    response = client.post(
+    if not _post(
+        client,
+        world.user("a", "curator"),
         reverse("programs:mentor-edit", kwargs={"pk": profile.pk}),
         _profile_post(texts, answers, capacity, volunteered),
-    )
-
-    if not _refused_or_saved(response, before, files_before):
-        assert _fields(profile, PROFILE_KEPT) == kept
-        assert_escaped(response.content.decode(), *texts, *answers)
+        texts=(*texts, *answers),
+        kept=lambda: _fields(profile, PROFILE_KEPT),
+    ):
         return
     _read_by(client, world, _profile_readers(profile), *texts, *answers)
 
@@ -211,20 +221,19 @@ def draft_program(world, pair) -> PersonalizedProgram:
 @example(texts=(*MARKUP[:3], MARKUP[6]), end="valid")
 def test_an_edited_draft_program_with_hostile_text(client, world, draft_program, texts, end):
     """The curator edits the draft's texts (program-edit); the director and the pair read them."""
-    kept = _fields(draft_program, PROGRAM_KEPT)
-    client.force_login(world.user("a", "curator"))
-    before, files_before = snapshot(), stored_files()
     data = {
         **dict(zip(PROGRAM_TEXTS, texts, strict=True)),
         "start_date": START.isoformat(),
         "end_date": END.isoformat() if end == "valid" else end,
     }
-
-    response = client.post(reverse("programs:program-edit", kwargs={"pk": draft_program.pk}), data)
-
-    if not _refused_or_saved(response, before, files_before):
-        assert _fields(draft_program, PROGRAM_KEPT) == kept
-        assert_escaped(response.content.decode(), *texts)
+    if not _post(
+        client,
+        world.user("a", "curator"),
+        reverse("programs:program-edit", kwargs={"pk": draft_program.pk}),
+        data,
+        texts=texts,
+        kept=lambda: _fields(draft_program, PROGRAM_KEPT),
+    ):
         return
     _program_readers(client, world, draft_program, *texts)
 
@@ -278,18 +287,20 @@ def test_a_plan_correction_with_hostile_text(
     client, world, approved_program, reason, title, due, kind, agreed
 ):
     """The curator corrects an approved plan (program-plan with a reason); the pair reads the history."""
-    kept = [(a.pk, a.title, a.status) for a in activities_of(approved_program)]
-    client.force_login(world.user("a", "curator"))
-    before, files_before = snapshot(), stored_files()
     data = {**_plan_post(approved_program, title, due, kind), "reason": reason}
     if agreed:
         data["agreed_by_both"] = "on"
-
-    response = client.post(reverse("programs:program-plan", kwargs={"pk": approved_program.pk}), data)
-
-    if not _refused_or_saved(response, before, files_before):
-        assert [(a.pk, a.title, a.status) for a in activities_of(approved_program)] == kept
-        assert_escaped(response.content.decode(), reason, title)
+    if not _post(
+        client,
+        world.user("a", "curator"),
+        reverse("programs:program-plan", kwargs={"pk": approved_program.pk}),
+        data,
+        texts=(
+            reason,
+            title,
+        ),
+        kept=lambda: [(a.pk, a.title, a.status) for a in activities_of(approved_program)],
+    ):
         return
     _program_readers(client, world, approved_program, reason, title)
 
@@ -366,22 +377,21 @@ def test_a_new_route_with_hostile_text(client, world, tutor, organization, shift
 def test_an_edited_route_with_hostile_text(client, world, route, texts, shift, level, who):
     """Steps 1–3 (route-edit) by the curator or the teacher; a refusal leaves the route as it was."""
     names = (*ROUTE_TEXTS, "start_year", "end_year", "difficulties")
-    kept = _fields(route, names)
     ict = DifficultyArea.objects.get(code="ict")
-    client.force_login(world.user("a", who))
-    before, files_before = snapshot(), stored_files()
     data = {
         **dict(zip(ROUTE_TEXTS, texts, strict=True)),
         "start_year": YEAR,
         "end_year": YEAR + shift,
         f"area_{ict.code}": level,
     }
-
-    response = client.post(reverse("programs:route-edit", kwargs={"pk": route.pk}), data)
-
-    if not _refused_or_saved(response, before, files_before):
-        assert _fields(route, names) == kept
-        assert_escaped(response.content.decode(), *texts)
+    if not _post(
+        client,
+        world.user("a", who),
+        reverse("programs:route-edit", kwargs={"pk": route.pk}),
+        data,
+        texts=texts,
+        kept=lambda: _fields(route, names),
+    ):
         return
     _route_readers(client, world, route, *texts)
 
@@ -406,16 +416,13 @@ measure_year = mostly("valid", st.one_of(st.sampled_from([str(YEAR + 9), "0"]), 
 @example(title=MARKUP[1], kind=MeasureKind.TRIAL, due="valid", year="valid")
 def test_a_new_route_measure_with_hostile_text(client, world, route, title, kind, due, year):
     """The curator plans a measure of step 4 (route-measure-create); the teacher and the director read it."""
-    client.force_login(world.user("a", "curator"))
-    before, files_before = snapshot(), stored_files()
-
-    response = client.post(
+    if not _post(
+        client,
+        world.user("a", "curator"),
         reverse("programs:route-measure-create", kwargs={"pk": route.pk}),
         _measure_post(title, kind, due, year),
-    )
-
-    if not _refused_or_saved(response, before, files_before):
-        assert_escaped(response.content.decode(), title)
+        texts=(title,),
+    ):
         return
     _route_readers(client, world, route, title)
 
@@ -427,18 +434,14 @@ def test_an_edited_route_measure_with_hostile_text(client, world, route, title, 
     """The teacher edits a measure (route-measure-edit); a refusal leaves the measure as it was."""
     with scopes_disabled():
         measure = route.measures.first() or _measure(route)
-    kept = _fields(measure, MEASURE_KEPT)
-    client.force_login(world.user("a", "mentee"))
-    before, files_before = snapshot(), stored_files()
-
-    response = client.post(
+    if not _post(
+        client,
+        world.user("a", "mentee"),
         reverse("programs:route-measure-edit", kwargs={"pk": measure.pk}),
         _measure_post(title, kind, due, year),
-    )
-
-    if not _refused_or_saved(response, before, files_before):
-        assert _fields(measure, MEASURE_KEPT) == kept
-        assert_escaped(response.content.decode(), title)
+        texts=(title,),
+        kept=lambda: _fields(measure, MEASURE_KEPT),
+    ):
         return
     _route_readers(client, world, route, title)
 
@@ -491,18 +494,17 @@ def test_a_route_reflection_with_hostile_text(client, world, active_route, texts
                 .values_list("area_id", "text", "level_after")
             )
 
-    kept = stored()
-    client.force_login(world.user("a", who))
-    before, files_before = snapshot(), stored_files()
     data = {}
     for area, text, level in zip(areas, texts, levels, strict=True):
         data.update({f"text_{area.pk}": text, f"level_{area.pk}": level})
-
-    response = client.post(reverse("programs:route-reflection", kwargs={"pk": active_route.pk}), data)
-
-    if not _refused_or_saved(response, before, files_before):
-        assert stored() == kept
-        assert_escaped(response.content.decode(), *texts)
+    if not _post(
+        client,
+        world.user("a", who),
+        reverse("programs:route-reflection", kwargs={"pk": active_route.pk}),
+        data,
+        texts=texts,
+        kept=stored,
+    ):
         return
     _route_readers(client, world, active_route, *texts)
 
@@ -527,18 +529,17 @@ def test_a_document_title_with_hostile_text(
 ):
     """The curator retitles a draft (document-edit) and sends it; the director reads the queue, the
     notification and the letter, then returns the draft so the next example edits it again."""
-    kept = _fields(document, ("title", "is_public", "status"))
-    client.force_login(world.user("a", "curator"))
-    before, files_before = snapshot(), stored_files()
     data = {"title": title}
     if public:
         data["is_public"] = "on"
-
-    response = client.post(reverse("programs:document-edit", kwargs={"pk": document.pk}), data)
-
-    if not _refused_or_saved(response, before, files_before):
-        assert _fields(document, ("title", "is_public", "status")) == kept
-        assert_escaped(response.content.decode(), title)
+    if not _post(
+        client,
+        world.user("a", "curator"),
+        reverse("programs:document-edit", kwargs={"pk": document.pk}),
+        data,
+        texts=(title,),
+        kept=lambda: _fields(document, ("title", "is_public", "status")),
+    ):
         return
     mailoutbox.clear()
     with scopes_disabled():  # a re-submission within the same second would not be a new event
@@ -573,21 +574,20 @@ def mentor_school_order(world) -> Document:
 def test_document_options_with_hostile_text(client, world, mentor_school_order, topics, start, end):
     """The curator rebuilds the «Школа наставников» order with new topics (document-options)."""
     document = mentor_school_order
-    kept = _fields(document, ("payload", "title"))
-    client.force_login(world.user("a", "curator"))
-    before, files_before = snapshot(), stored_files()
     data = {
         "start_date": "" if start == "valid" else start,
         "end_date": "" if end == "valid" else end,
         "leader": "",
         "topics": topics,
     }
-
-    response = client.post(reverse("programs:document-options", kwargs={"pk": document.pk}), data)
-
-    if not _refused_or_saved(response, before, files_before):
-        assert _fields(document, ("payload", "title")) == kept
-        assert_escaped(response.content.decode(), topics)
+    if not _post(
+        client,
+        world.user("a", "curator"),
+        reverse("programs:document-options", kwargs={"pk": document.pk}),
+        data,
+        texts=(topics,),
+        kept=lambda: _fields(document, ("payload", "title")),
+    ):
         return
     detail = reverse("programs:document-detail", kwargs={"pk": document.pk})
     _read_by(client, world, {"director": [detail]}, topics)
@@ -608,17 +608,14 @@ def reward_order(world) -> Document:
 def test_reward_options_with_hostile_text(client, world, reward_order, reward):
     """The curator words the reward (document-options of the reward order); the director reads it."""
     document = reward_order
-    kept = _fields(document, ("payload", "title"))
-    client.force_login(world.user("a", "curator"))
-    before, files_before = snapshot(), stored_files()
-
-    response = client.post(
-        reverse("programs:document-options", kwargs={"pk": document.pk}), {"reward": reward}
-    )
-
-    if not _refused_or_saved(response, before, files_before):
-        assert _fields(document, ("payload", "title")) == kept
-        assert_escaped(response.content.decode(), reward)
+    if not _post(
+        client,
+        world.user("a", "curator"),
+        reverse("programs:document-options", kwargs={"pk": document.pk}),
+        {"reward": reward},
+        texts=(reward,),
+        kept=lambda: _fields(document, ("payload", "title")),
+    ):
         return
     detail = reverse("programs:document-detail", kwargs={"pk": document.pk})
     _read_by(client, world, {"director": [detail]}, reward)
