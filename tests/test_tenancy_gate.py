@@ -41,7 +41,10 @@ SCOPE_LIFTERS = {
     "schools/admin_site.py": "the Django admin, open to platform administrators only",
     "schools/demo.py": "demo data generator, run from the command line",
     "schools/audit.py": "masks the audit entries of exactly the rows of a person being anonymised, "
-    "also those written outside any school (commands, seeding)",
+    "also those written outside any school (commands, seeding); reads the school ids of exactly "
+    "the rows a bulk write just wrote, and inserts their entries",
+    "schools/audit_queryset.py": "a bulk write reads back exactly the rows its own (scoped) "
+    "queryset matched — selected by primary key from that queryset — to itemise them in the trail",
 }
 BYPASS_NAMES = {"scopes_disabled", "with_scopes_disabled", "_base_manager", "raw", "cursor"}
 # healthz runs «SELECT 1»; the job table takes PostgreSQL advisory locks — no tenant data.
