@@ -258,6 +258,10 @@ def request_list(*, status: str = PairRequest.Status.OPEN) -> QuerySet[PairReque
 def pairs_of_user(user) -> QuerySet[MentoringPair]:
     """The pairs (of the scoped schools) whose mentor or one of whose mentees is this user.
 
+    The joins to the mentor's person ignore the scope: a network mentor, whose participant row is
+    in their own school, finds their pairs in the pair's school (programs/services/network_mentors.py
+    gives them the role there). Partners' representatives have no account, so nothing to match.
+
     The membership test is a subquery of ids: joined into ``pair_queryset`` with DISTINCT it made
     PostgreSQL plan a 15-table join on every cabinet and journal request (15–30 ms of planning).
     """

@@ -53,8 +53,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "school", "municipality", "region", "is_active"]
-    list_filter = ["role", "is_active"]
+    list_display = ["user", "role", "school", "municipality", "region", "is_active", "for_network_pairs"]
+    list_filter = ["role", "is_active", "for_network_pairs"]
     search_fields = ["user__username", "user__last_name", "school__short_name"]
     autocomplete_fields = ["user", "school", "municipality", "region"]
     list_select_related = ["user", "school", "municipality", "region"]

@@ -181,6 +181,16 @@ class Membership(models.Model):
         Region, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
     )
     is_active = models.BooleanField(_("действует"), default=True)
+    # Given by the pair lifecycle, not by hand (programs/services/network_mentors.py): the role
+    # «Наставник» in the school of a network pair, removed when the mentor's last such pair ends.
+    for_network_pairs = models.BooleanField(
+        _("для сетевых пар"),
+        default=False,
+        help_text=_(
+            "Роль наставника выдана автоматически по сетевой паре, закреплённой приказом; "
+            "снимается, когда такие пары наставника в этой организации завершены"
+        ),
+    )
     created_at = models.DateTimeField(_("создано"), auto_now_add=True)
 
     objects = SchoolScopedManager("school")

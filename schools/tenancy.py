@@ -247,11 +247,16 @@ class WorkContext:
     school: School | None = None
     municipality: Municipality | None = None
     region: Region | None = None
+    # The mentor role given for network pairs (programs/services/network_mentors.py): the user is a
+    # person of another school and works here only with their own pairs.
+    network: bool = False
 
     @property
     def role_label(self) -> str:
         from schools.models import Role
 
+        if self.network:
+            return _("Наставник (сетевая пара)")
         return Role(self.role).label
 
     @property
@@ -281,7 +286,12 @@ class WorkContext:
 
 def _context_from_membership(m: Membership) -> WorkContext:
     return WorkContext(
-        key=f"m{m.pk}", role=m.role, school=m.school, municipality=m.municipality, region=m.region
+        key=f"m{m.pk}",
+        role=m.role,
+        school=m.school,
+        municipality=m.municipality,
+        region=m.region,
+        network=m.for_network_pairs,
     )
 
 
@@ -345,6 +355,11 @@ class Tenant:
     def has_role(self, *roles: str) -> bool:
         return self.active is not None and self.active.role in roles
 
+    @property
+    def other_network_contexts(self) -> list[WorkContext]:
+        """The user's network-mentor contexts besides the active one: where their network pairs are."""
+        return [c for c in self.contexts if c.network and c != self.active]
+
 
 def resolve_tenant(request: HttpRequest) -> Tenant:
     """Build the tenant of a request in one query (plus one for a methodist's school list)."""
@@ -362,9 +377,12 @@ def resolve_tenant(request: HttpRequest) -> Tenant:
     contexts = [_context_from_membership(m) for m in memberships]
     if user.is_superuser:
         contexts.append(WorkContext(key="admin", role=Role.ADMIN))
+    # A network mentor's own school comes before the schools of their network pairs: it is the
+    # context they land in after login.
     contexts.sort(
         key=lambda c: (
             _ROLE_ORDER.index(c.role),
+            c.network,
             c.school.short_name if c.school else "",
             c.key,
         )

@@ -42,6 +42,7 @@ from programs.models import (
     RoleModel,
 )
 from programs.selectors import processing_stopped
+from programs.services.network_mentors import grant_network_access, release_network_access
 from schools.models import School
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -385,6 +386,7 @@ def fix_by_order(pair: MentoringPair, *, order_number: str, order_date: date, ac
         description=_("Закреплена приказом № %(number)s от %(date)s.")
         % {"number": pair.order_number, "date": order_date.strftime("%d.%m.%Y")},
     )
+    grant_network_access(pair)
     return pair
 
 
@@ -392,6 +394,7 @@ def fix_by_order(pair: MentoringPair, *, order_number: str, order_date: date, ac
 def start(pair: MentoringPair, *, acting_user) -> MentoringPair:
     pair = _locked(pair, PairStatus.ACTIVE)
     _set_status(pair, PairStatus.ACTIVE, actor=acting_user, description=_("Пара приступила к работе."))
+    grant_network_access(pair)  # also for a mentor whose account was linked after the order
     return pair
 
 
@@ -417,6 +420,7 @@ def complete(pair: MentoringPair, *, acting_user, on: date | None = None, commen
         extra=["ended_on", "end_comment"],
         description=_("Программа выполнена, пара завершила работу."),
     )
+    release_network_access(pair)
     return pair
 
 
@@ -441,6 +445,7 @@ def end_early(
     from programs.services.programs import end_with_pair  # the program module builds on pairs
 
     end_with_pair(pair, reason=reason, comment=comment, on=pair.ended_on, acting_user=acting_user)
+    release_network_access(pair)
     return pair
 
 
@@ -451,6 +456,7 @@ def delete_draft(pair: MentoringPair, *, acting_user) -> None:
     if pair.status != PairStatus.DRAFT:
         raise PairError(_("Удалить можно только черновик пары; работающую пару завершите или прекратите."))
     pair.delete()
+    release_network_access(pair)
 
 
 def open_pairs_of(participant: Participant) -> Q:

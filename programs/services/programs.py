@@ -48,7 +48,6 @@ from programs.models import (
     MentoringPair,
     PairMentee,
     PairStatus,
-    Participant,
     PersonalizedProgram,
     PlanActivity,
     ProgramChange,
@@ -109,11 +108,15 @@ def is_manager(user, school_id: int) -> bool:
 
 
 def member_role(pair: MentoringPair, user) -> str | None:
-    """``"mentor"`` or ``"mentee"`` when the user is in the pair, else None (two small queries at most)."""
+    """``"mentor"`` or ``"mentee"`` when the user is in the pair, else None (two small queries at most).
+
+    Read through the pair, which is in the scope: a network mentor's participant row belongs to
+    the mentor's own school and is outside the scope of the pair's school.
+    """
     if user is None or user.pk is None:
         return None
-    own = Q(staff__user=user) | Q(student__user=user)
-    if Participant.objects.filter(own, pk=pair.mentor_id).exists():
+    this_pair = MentoringPair.objects.filter(pk=pair.pk)
+    if this_pair.filter(Q(mentor__staff__user=user) | Q(mentor__student__user=user)).exists():
         return ResponsibleRole.MENTOR
     mentee = Q(mentee__staff__user=user) | Q(mentee__student__user=user)
     if PairMentee.objects.filter(mentee, pair_id=pair.pk).exists():
