@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 
 def _tracked(model: type[models.Model]) -> bool:
@@ -66,14 +66,48 @@ class AuditedQuerySet(models.QuerySet):
 
         if not (_tracked(self.model) and audit.recording()):
             return super().bulk_create(objs, *args, **kwargs)
-        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
-            # The database does not say which rows it inserted: a tracked model is written row by
-            # row (get_or_create, update_or_create), where the signals see each one.
-            raise TypeError("bulk_create with conflict handling is not audited; save tracked rows one by one")
+        if kwargs.get("update_conflicts"):
+            raise TypeError("bulk_create with update_conflicts is not audited; use update_or_create")
+        if kwargs.pop("ignore_conflicts", False):
+            return self._create_skipping_conflicts(list(objs), *args, **kwargs)
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
             audit.record_rows(self.model, audit.Action.CREATE, [(None, obj) for obj in created])
         return created
+
+    def _create_skipping_conflicts(
+        self, objs: list[models.Model], *args: Any, **kwargs: Any
+    ) -> list[models.Model]:
+        """``ignore_conflicts`` for a tracked model: the entries must name the rows really inserted.
+
+        The database does not say which rows an ``ON CONFLICT DO NOTHING`` insert wrote, so the
+        batch is tried whole (the usual case: no conflict); on a unique conflict each row is tried
+        alone and the conflicting ones are skipped, as the database would have skipped them.
+        """
+        try:
+            with transaction.atomic(using=self.db):
+                self.bulk_create(objs, *args, **kwargs)
+        except IntegrityError as error:
+            if not _is_conflict(error):
+                raise
+            for obj in objs:
+                obj.pk, obj._state.adding = None, True
+                try:
+                    with transaction.atomic(using=self.db):
+                        self.bulk_create([obj], *args, **kwargs)
+                except IntegrityError as row_error:
+                    if not _is_conflict(row_error):
+                        raise
+                    obj.pk = None  # skipped, as ignore_conflicts leaves it
+        return objs
+
+
+def _is_conflict(error: IntegrityError) -> bool:
+    """A unique or exclusion conflict — what ``ON CONFLICT DO NOTHING`` ignores — not a NOT NULL."""
+    code = getattr(error.__cause__, "pgcode", None)
+    if code is not None:
+        return code in ("23505", "23P01")
+    return "UNIQUE constraint failed" in str(error)
 
 
 class AuditedManager(models.Manager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]

@@ -19,6 +19,8 @@ from programs.models import (
     DifficultyAssessment,
     MentoringSettings,
     PairMentee,
+    Participant,
+    ParticipantKind,
     RouteCorrection,
 )
 from programs.services import pairs as pair_services
@@ -203,10 +205,29 @@ def test_global_rows_and_disabled_logging(world):
     assert entry.changes["name"][1] == "Новый регион" and entry.school_id is None
 
 
-def test_conflict_handling_is_refused_for_tracked_rows(world):
+def test_ignore_conflicts_skips_the_existing_rows_and_itemises_the_inserted_ones(world):
+    school = world.a.school
+    first, second = StaffFactory(school=school), StaffFactory(school=school)
+    with scopes_disabled():
+        existing = Participant.objects.create(school=school, kind=ParticipantKind.STAFF, staff=first)
+        rows = [Participant(school=school, kind=ParticipantKind.STAFF, staff=p) for p in (first, second)]
+
+        Participant.objects.bulk_create(rows, ignore_conflicts=True)
+
+        assert Participant.objects.filter(staff__in=[first, second]).count() == 2
+        inserted = Participant.objects.get(staff=second)
+    created = {e.object_pk for e in _entries("participant", Action.CREATE)}
+    assert {str(existing.pk), str(inserted.pk)} <= created
+    assert len(_entries("participant", Action.CREATE, object_pk=str(existing.pk))) == 1
+
+
+def test_update_conflicts_is_refused_for_tracked_rows(world):
     with pytest.raises(TypeError, match="not audited"), scopes_disabled():
         MentoringSettings.objects.bulk_create(
-            [MentoringSettings(school=world.a.school)], ignore_conflicts=True
+            [MentoringSettings(school=world.a.school)],
+            update_conflicts=True,
+            unique_fields=["school"],
+            update_fields=["order_number_format"],
         )
 
 

@@ -569,7 +569,7 @@ def test_the_mentee_base_leaves_out_a_withdrawn_teacher_unless_they_are_in_an_op
             school=school,
             participant=participant_for(alone),
             kind=ConsentKind.PERSONAL_DATA,
-            received_on=date.today(),
+            received_on=timezone.localdate(),
         )
     assert "Отказова" in html(curator.get(url))
 

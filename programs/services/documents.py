@@ -57,7 +57,10 @@ def settings_of(school: School) -> MentoringSettings:
     if found is not None:
         return found
     # A unique school: two first requests at once both end with the one row (and one audit entry).
-    return MentoringSettings.objects.get_or_create(school=school)[0]
+    row, created = MentoringSettings.objects.get_or_create(school=school)
+    if created:
+        row.refresh_from_db()  # the defaults as stored, not the lazy translations they are declared with
+    return row
 
 
 def letterhead(school: School) -> dict[str, str]:
