@@ -15,7 +15,7 @@ print(f"{'логин':<28} {'роль':<30} {'организация / терр�
 seen = set()
 for login, entries in roles_of.items():
     if len(entries) > 1:  # a person with several roles shows the role switcher
-        roles = ", ".join(e["role"] for e in entries)
+        roles = ", ".join(dict.fromkeys(e["role"] for e in entries))  # a role in two schools once
         places = ", ".join(sorted({e["school"] or e["municipality"] or "—" for e in entries}))
         print(f"{login:<28} {roles:<30} {places}")
         continue

@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from programs.models import (
+    OPEN_PAIR_STATUSES,
     ActivityStatus,
     Consent,
     ConsentKind,
@@ -376,6 +377,139 @@ def seed_mentoring(
     _create(Consent, list(unique.values()), ids=False)
     result.written = planned_pairs
     return result
+
+
+# The demo's one network pair (docs/user-guide.ru.md §2.6): the showcase school's mentor account
+# also mentors a young teacher of the next account school of the municipality. It goes through the
+# pair services, so the order gives the mentor the role «Наставник (сетевая пара)» there, exactly as
+# in real work. Fixed dates of this school year, after every demo consent of September.
+NETWORK_CONSENTS_ON = (10, 5)  # (month, day) of the current school year's autumn
+NETWORK_ORDER = ("118-о", (10, 9))
+NETWORK_START = (10, 12)
+NETWORK_JOURNAL = (
+    (
+        (10, 14),
+        "Знакомство, выявление затруднений",
+        "Обсудили результаты самодиагностики и нагрузку; договорились о формате: встреча раз в две "
+        "недели в школе наставляемого, между встречами — связь по электронной почте.",
+        "Составлен перечень затруднений для программы.",
+        "Подготовить технологическую карту урока для совместного разбора.",
+    ),
+    (
+        (10, 28),
+        "Разбор технологической карты урока",
+        "Разобрали карту урока: постановка цели, смена видов деятельности, обратная связь на уроке.",
+        "Наставляемый переработал этапы урока и подобрал задания разного уровня.",
+        "Пригласить наставника на урок в 6 классе.",
+    ),
+    (
+        (11, 11),
+        "Посещение урока наставляемого",
+        "Наставник посетил урок в 6 классе; после урока — анализ: темп, работа со слабыми учениками, "
+        "оценивание.",
+        "Намечены приёмы дифференцированной работы.",
+        "Посетить открытый урок наставника.",
+    ),
+)
+
+
+def _free_young_teacher(school: School, mentor: Staff) -> Staff | None:
+    """A working young teacher of the school with no open pair; one of the mentor's subjects first."""
+    busy = set(
+        PairMentee.objects.filter(pair__status__in=OPEN_PAIR_STATUSES, mentee__staff__isnull=False)
+        .filter(mentee__school=school)
+        .values_list("mentee__staff_id", flat=True)
+    )
+    mentors = set(
+        MentorProfile.objects.filter(school=school, participant__staff__isnull=False).values_list(
+            "participant__staff_id", flat=True
+        )
+    )
+    candidates = [
+        s
+        for s in Staff.objects.filter(
+            school=school,
+            employment_status=EmploymentStatus.WORKS,
+            experience_years__lte=3,
+            user__isnull=True,
+        )
+        if _is_teaching(s) and s.pk not in busy and s.pk not in mentors
+    ]
+    subjects = {x.strip() for x in mentor.subjects.split(",") if x.strip()}
+    candidates.sort(
+        key=lambda s: (
+            not subjects & {x.strip() for x in s.subjects.split(",")},
+            s.experience_years,
+            s.last_name,
+            s.first_name,
+            s.patronymic,
+            s.pk,
+        )
+    )
+    return candidates[0] if candidates else None
+
+
+def seed_network_pair(
+    *, mentor_user, school: School, curator, director, reference_date: date
+) -> MentoringPair | None:
+    """A working network pair of ``school`` whose mentor is ``mentor_user`` (a mentor of another school).
+
+    Created, given consents, fixed by order and started through the pair services, so the order
+    grants the mentor's account the network role in ``school`` (programs/services/network_mentors.py);
+    its program is written like every demo program, and a few journal entries by the mentor follow.
+    Returns None when the mentor has no mentor profile or the school has no free young teacher.
+    """
+    from programs.services import consents as consent_service
+    from programs.services import journal as journal_service
+    from programs.services import pairs as pair_service
+    from programs.services.participants import participant_for
+
+    year = school_year_of(reference_date)
+    mentor = Participant.objects.filter(staff__user=mentor_user).exclude(school=school).first()
+    profile = getattr(mentor, "mentor_profile", None) if mentor else None
+    person = _free_young_teacher(school, mentor.staff) if profile is not None else None
+    if person is None:
+        return None
+    # The mentor agreed to one more mentee, from the other school: a place for the network pair.
+    taken = pair_service.mentees_in_open_pairs([mentor]).get(mentor.pk, 0)
+    if profile.capacity <= taken:
+        profile.capacity = taken + 1
+        profile.save(update_fields=["capacity"])
+    forms = {f.code: f for f in MentoringForm.objects.all()}
+    start = date(year, *NETWORK_START)
+    pair = pair_service.create_pair(
+        school=school,
+        mentor=mentor,
+        mentees=[participant_for(person)],
+        form=forms["teacher-teacher"],
+        kind=MentoringKind.objects.get(code="traditional"),
+        role_model=RoleModel.objects.filter(code="experienced-young").first(),
+        start_date=start,
+        planned_end_date=date(year + 1, 5, 31),
+        source=PairSource.MATCHING,  # a mentor of another school is found only by the matching
+        acting_user=curator,
+    )
+    number, order_on = NETWORK_ORDER[0], date(year, *NETWORK_ORDER[1])
+    for missing in pair_service.missing_consents(pair, on=order_on):
+        consent_service.record_consent(
+            participant=missing.participant,
+            kind=missing.kind,
+            received_on=date(year, *NETWORK_CONSENTS_ON),
+            acting_user=curator,
+        )
+    pair_service.mark_consents_collected(pair, acting_user=curator)
+    pair_service.fix_by_order(pair, order_number=number, order_date=order_on, acting_user=director)
+    pair = pair_service.start(pair, acting_user=curator)
+    _seed_programs([(pair, f"{school.code}-network")], reference_date=reference_date)
+    for day, topic, content, result, assignment in NETWORK_JOURNAL:
+        journal_service.create_entry(
+            pair,
+            acting_user=mentor_user,
+            data=journal_service.EntryData(
+                date=date(year, *day), topic=topic, content=content, result=result, assignment=assignment
+            ),
+        )
+    return pair
 
 
 def _worked_since(person: Staff, day: date) -> bool:

@@ -983,6 +983,7 @@ class SeedResult:
     assessments: int = 0
     programs: int = 0
     groups: int = 0
+    network_pairs: int = 0
     completed: int = 0
     surveys: int = 0
     campaigns: int = 0
@@ -1004,7 +1005,8 @@ class SeedResult:
             f"муниципалитетов: {self.municipalities}, "
             f"образовательных организаций: {sum(self.schools.values())} ({kinds}), "
             f"педагогических работников: {self.staff}, наставников в базах: {self.mentors}, "
-            f"наставнических пар и групп: {self.pairs} (групп: {self.groups}; завершено в прошлом учебном году: "
+            f"наставнических пар и групп: {self.pairs} (групп: {self.groups}; сетевых: {self.network_pairs}; "
+            "завершено в прошлом учебном году: "
             f"{self.completed}), программ: {self.programs}, "
             f"диагностик затруднений: {self.assessments}, анкет участников: {self.surveys}, "
             f"кампаний мониторинга: {self.campaigns} (материалов организаций: {self.submissions}), "
@@ -1168,6 +1170,21 @@ def _write(plan: DemoPlan) -> SeedResult:
             if school_code and a.login == f"{school_code}.{role}":
                 school_accounts.setdefault(school_code, {})[role] = users[a.login]
     seed_documents(school_rows, staff_rows, reference_date=REFERENCE_DATE, accounts=school_accounts)
+    # One network pair: the first account school's mentor also mentors in the second one of its
+    # municipality (after the settings, before the monitoring reads the year's pairs).
+    from programs.demo import seed_network_pair
+
+    network = None
+    home, *hosts = plan.municipalities[0].schools[:ACCOUNT_SCHOOLS_PER_MUNICIPALITY]
+    if hosts:
+        host = school_accounts[hosts[0].code]
+        network = seed_network_pair(
+            mentor_user=school_accounts[home.code][Role.MENTOR],
+            school=schools[hosts[0].code],
+            curator=host[Role.CURATOR],
+            director=host[Role.DIRECTOR],
+            reference_date=REFERENCE_DATE,
+        )
     # Monitoring: last year's campaign at the analytical stage, this year's open one.
     from monitoring.demo import seed_monitoring
     from programs.demo import NOTE_TEXTS
@@ -1199,9 +1216,10 @@ def _write(plan: DemoPlan) -> SeedResult:
         staff=len(staff_rows),
         accounts=len(plan.accounts),
         mentors=mentoring.mentors,
-        pairs=sum(mentoring.pairs.values()),
+        pairs=sum(mentoring.pairs.values()) + (network is not None),
+        network_pairs=int(network is not None),
         assessments=mentoring.assessments,
-        programs=mentoring.programs,
+        programs=mentoring.programs + (network is not None),
         groups=mentoring.groups,
         completed=mentoring.pairs[PairStatus.COMPLETED],
         surveys=sum(surveys.values()),

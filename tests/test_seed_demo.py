@@ -63,7 +63,7 @@ def monitoring_digest() -> str:
         for query, fields in (
             (
                 MentoringPair.objects.order_by("pk"),
-                ("school__code", "status", "start_date", "ended_on", "kind__code"),
+                ("school__code", "status", "start_date", "ended_on", "kind__code", "is_network"),
             ),
             (
                 PersonalizedProgram.objects.order_by("pk"),
@@ -227,6 +227,66 @@ def test_every_school_role_has_accounts_in_two_schools_of_each_municipality():
         roles = sorted(multi.memberships.values_list("role", "school__code"))
         assert roles == [("curator", "mo01-001"), ("mentor", "mo01-001"), ("mentor", "mo01-002")]
         assert sorted(multi.staff_records.values_list("school__code", flat=True)) == ["mo01-001", "mo01-002"]
+
+
+@pytest.mark.django_db
+def test_the_showcase_mentor_also_mentors_a_network_pair_in_the_second_school():
+    """mo01-001.mentor mentors a young teacher of mo01-002 (docs/user-guide.ru.md §2.6): the pair was
+    fixed by order through the services, which gave the account the network role in mo01-002, and
+    there — and only there — the mentor sees it."""
+    from programs.models import (
+        JournalEntry,
+        MentoringPair,
+        PairSource,
+        PairStatus,
+        PersonalizedProgram,
+        ProgramStatus,
+    )
+    from programs.selectors_pairs import pairs_of_user
+    from programs.services.pairs import capacity_left, missing_consents
+    from schools.tenancy import school_scope
+    from schools.years import school_year_of
+
+    out = seed()
+    assert "наставнических пар и групп: 86 (групп: 5; сетевых: 1;" in out
+    mentor = User.objects.get(username="mo01-001.mentor")
+    with scopes_disabled():
+        home = Staff.objects.get(user=mentor).school
+        [network] = Membership.objects.filter(user=mentor, for_network_pairs=True)
+        assert (network.role, network.is_active) == (Role.MENTOR, True)
+        assert network.school.code == "mo01-002" and network.school.municipality == home.municipality
+        # The role in the mentor's own school is the one given with the account, unmarked.
+        assert list(
+            Membership.objects.filter(user=mentor, school=home).values_list("role", "for_network_pairs")
+        ) == [(Role.MENTOR, False)]
+
+        [pair] = MentoringPair.objects.filter(is_network=True)
+        assert pair.school == network.school and pair.mentor.staff.user == mentor
+        assert (pair.status, pair.source) == (PairStatus.ACTIVE, PairSource.MATCHING)
+        assert pair.order_number and pair.order_date < pair.start_date < pair.planned_end_date
+        year = school_year_of(demo.REFERENCE_DATE)
+        assert school_year_of(pair.order_date) == school_year_of(pair.planned_end_date) == year
+        assert not missing_consents(pair, on=pair.order_date)
+        [link] = pair.mentee_links.select_related("mentee__staff")
+        assert link.mentee.school == network.school and link.mentee.staff.experience_years <= 3
+        assert [e.to_status for e in pair.events.exclude(to_status="").order_by("pk")] == [
+            PairStatus.DRAFT,
+            PairStatus.CONSENTS,
+            PairStatus.FIXED,
+            PairStatus.ACTIVE,
+        ]
+        assert capacity_left(pair.mentor.mentor_profile) >= 0
+        assert PersonalizedProgram.objects.get(pair=pair).status == ProgramStatus.IN_PROGRESS
+        entries = JournalEntry.objects.filter(pair=pair)
+        assert entries.count() >= 2 and set(entries.values_list("author", flat=True)) == {mentor.pk}
+        # The mentor's pair in their own school is there as before.
+        own = MentoringPair.objects.get(school=home, status=PairStatus.ACTIVE, mentor=pair.mentor)
+
+    with school_scope([network.school.pk]):
+        assert list(pairs_of_user(mentor)) == [pair]
+    with school_scope([home.pk]):
+        assert pairs_of_user(mentor).filter(pk=own.pk).exists()
+        assert not pairs_of_user(mentor).filter(pk=pair.pk).exists()
 
 
 @pytest.mark.django_db
