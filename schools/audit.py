@@ -15,14 +15,14 @@ director's page «Журнал действий» reads them through the tenancy
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_disabled
-from auditlog.diff import model_instance_diff
+from auditlog.diff import get_field_value, model_instance_diff
 from auditlog.middleware import AuditlogMiddleware
 from auditlog.registry import auditlog
 from django.apps import apps
@@ -345,6 +345,33 @@ def _who_and_where() -> dict[str, Any]:
     }
 
 
+def _differ(model: type[models.Model]) -> Callable[[Any, Any], dict | None]:
+    """auditlog's ``model_instance_diff`` for many rows of one model, with the field list and the
+    defaults (what a created row is compared with) worked out once instead of once per row."""
+    config = auditlog.get_model_fields(model)
+    if settings.AUDITLOG_STORE_JSON_CHANGES or config["mask_fields"]:
+        concrete = [f.name for f in model._meta.concrete_fields]
+        return lambda old, new: model_instance_diff(
+            old, new, fields_to_check=concrete, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+        )
+    include, exclude = set(config["include_fields"]), set(config["exclude_fields"])
+    fields = [
+        f for f in model._meta.concrete_fields if (not include or f.name in include) and f.name not in exclude
+    ]
+    defaults = {f.name: get_field_value(None, f) for f in fields}  # auditlog: the field's default
+
+    def diff(old: Any, new: Any) -> dict | None:
+        changes = {}
+        for field in fields:
+            before = defaults[field.name] if old is None else get_field_value(old, field)
+            after = defaults[field.name] if new is None else get_field_value(new, field)
+            if before != after:
+                changes[field.name] = (smart_str(before), smart_str(after))
+        return changes or None
+
+    return diff
+
+
 def record_rows(
     model: type[models.Model], action: int, rows: list[tuple[models.Model | None, models.Model | None]]
 ) -> int:
@@ -362,14 +389,12 @@ def record_rows(
     info = request_info()
     who = _who_and_where()
     cid = get_cid()
-    concrete = [f.name for f in model._meta.concrete_fields]
     named = [new if new is not None else old for old, new in rows]
     prefetch_related_objects(named, *TEXT_RELATIONS.get(model._meta.label, ()))
+    diff = _differ(model)
     entries = []
     for old, new in rows:
-        changes = model_instance_diff(
-            old, new, fields_to_check=concrete, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
-        )
+        changes = diff(old, new)
         if not changes:
             continue
         instance = new if new is not None else old

@@ -274,3 +274,40 @@ def test_anonymisation_records_the_cleared_rows_without_their_old_values(client,
     with scopes_disabled():
         trail = json.dumps(list(AuditEntry.objects.values("changes", "object_repr")), ensure_ascii=False)
     assert "боится открытых уроков" not in trail and "Ветров" not in trail
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "schools.Staff",
+        "schools.User",
+        "programs.PairMentee",
+        "programs.MentoringPair",
+        "programs.MentorProfile",
+    ],
+)
+def test_the_bulk_diff_is_auditlogs_diff(world, label):
+    """record_rows works out fields and defaults once per batch; the result is auditlog's own."""
+    from auditlog.diff import model_instance_diff
+
+    from schools.audit import _differ
+
+    make_pair(world)
+    model = apps.get_model(label)
+    with scopes_disabled():
+        rows = list(model._base_manager.order_by("pk")[:5])
+    assert rows
+    concrete = [f.name for f in model._meta.concrete_fields]
+    diff = _differ(model)
+    for row in rows:
+        changed = model._base_manager.get(pk=row.pk)
+        for field in model._meta.concrete_fields:
+            if isinstance(getattr(changed, field.attname), str) and not field.primary_key:
+                setattr(changed, field.attname, getattr(changed, field.attname) + "·")
+        for old, new in ((None, row), (row, changed), (row, None)):
+            expected = model_instance_diff(old, new, fields_to_check=concrete)
+            assert diff(old, new) == ({k: tuple(v) for k, v in expected.items()} if expected else None), (
+                label,
+                old,
+                new,
+            )
