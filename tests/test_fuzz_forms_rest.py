@@ -135,16 +135,21 @@ def _profile_readers(profile: MentorProfile) -> dict[str, list[str]]:
 
 
 capacity_text = mostly("2", st.one_of(st.sampled_from(["1", "10", "0", "11"]), hostile_text))
-
-
-@FORM_EXAMPLES
-@given(
+# What both profile forms (create, edit) are given.
+profile_input = given(
     texts=st.tuples(*[hostile_text] * len(MENTOR_TEXTS)),
     answers=st.tuples(*[hostile_text] * len(ANSWER_TEXTS)),
     capacity=capacity_text,
     volunteered=hostile_date,
 )
-@example(texts=tuple(MARKUP[:3]), answers=(MARKUP[3], MARKUP[6]), capacity="2", volunteered="valid")
+profile_markup = example(
+    texts=tuple(MARKUP[:3]), answers=(MARKUP[3], MARKUP[6]), capacity="2", volunteered="valid"
+)
+
+
+@FORM_EXAMPLES
+@profile_input
+@profile_markup
 def test_a_new_mentor_profile_with_hostile_text(
     client, world, mentor_card, texts, answers, capacity, volunteered
 ):
@@ -166,13 +171,8 @@ def test_a_new_mentor_profile_with_hostile_text(
 
 
 @FORM_EXAMPLES
-@given(
-    texts=st.tuples(*[hostile_text] * len(MENTOR_TEXTS)),
-    answers=st.tuples(*[hostile_text] * len(ANSWER_TEXTS)),
-    capacity=capacity_text,
-    volunteered=hostile_date,
-)
-@example(texts=tuple(MARKUP[:3]), answers=(MARKUP[3], MARKUP[6]), capacity="2", volunteered="valid")
+@profile_input
+@profile_markup
 def test_an_edited_mentor_profile_with_hostile_text(
     client, world, mentor_card, texts, answers, capacity, volunteered
 ):

@@ -34,42 +34,12 @@ from programs.services.programs import can_mark_activities, member_role
 from schools.audit import Action
 from schools.models import AuditEntry, Membership, PartnerOrganization, PartnerRepresentative, Role
 from schools.tenancy import school_scope
-from tests import programs_factories as f
-from tests.test_pairs_views import html, make_pair, mentor_user_participant
+from tests.test_pairs_views import advance, html, make_pair, mentor_user_participant
 
 TODAY = timezone.localdate
 MIGRATION = ("programs", "0009_network_mentor_memberships")
 SWITCH_URL = reverse("schools:switch-context")
 MY_PAIRS_URL = reverse("programs:my-pairs")
-
-
-STEPS = [PairStatus.DRAFT, PairStatus.CONSENTS, PairStatus.FIXED, PairStatus.ACTIVE, PairStatus.COMPLETED]
-
-
-def advance(world, pair, to: str):
-    """Move a pair from where it is to ``to`` with the services, collecting only missing consents.
-
-    (tests/test_pairs_views.advance starts from a draft and collects every consent anew, which one
-    mentor with several pairs cannot do twice.)
-    """
-    users = world.a.users
-    with scopes_disabled():
-        pair.refresh_from_db()
-        for step in STEPS[STEPS.index(pair.status) + 1 : STEPS.index(to) + 1]:
-            if step == PairStatus.CONSENTS:
-                for missing in pair_service.missing_consents(pair):
-                    f.consent(missing.participant, missing.kind, guardian=missing.needs_guardian, on=TODAY())
-                pair_service.mark_consents_collected(pair, acting_user=users["curator"])
-            elif step == PairStatus.FIXED:
-                pair_service.fix_by_order(
-                    pair, order_number="7-о", order_date=TODAY(), acting_user=users["director"]
-                )
-            elif step == PairStatus.ACTIVE:
-                pair_service.start(pair, acting_user=users["curator"])
-            else:
-                pair_service.complete(pair, acting_user=users["curator"])
-            pair.refresh_from_db()
-    return pair
 
 
 def _network_pair(world, to: str | None = None):

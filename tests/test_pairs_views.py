@@ -79,25 +79,30 @@ def collect_consents(pair: MentoringPair) -> None:
             f.consent(participant, kind, guardian=participant.needs_guardian_on(today), on=today)
 
 
+LIFECYCLE = [PairStatus.DRAFT, PairStatus.CONSENTS, PairStatus.FIXED, PairStatus.ACTIVE, PairStatus.COMPLETED]
+
+
 def advance(world, pair: MentoringPair, to: str, place: str = "a") -> MentoringPair:
-    """Move a pair along the lifecycle with the services (draft → … → ``to``)."""
+    """Move a pair from where it is to ``to`` with the services, collecting only missing consents
+    (a mentor with several pairs gives the mentor's consent once)."""
     users = getattr(world, place).users
-    order = [PairStatus.CONSENTS, PairStatus.FIXED, PairStatus.ACTIVE, PairStatus.COMPLETED]
+    today = timezone.localdate()
     with scopes_disabled():
-        for step in order[: order.index(to) + 1]:
-            pair.refresh_from_db()
+        pair.refresh_from_db()
+        for step in LIFECYCLE[LIFECYCLE.index(pair.status) + 1 : LIFECYCLE.index(to) + 1]:
             if step == PairStatus.CONSENTS:
-                collect_consents(pair)
+                for missing in pair_service.missing_consents(pair):
+                    f.consent(missing.participant, missing.kind, guardian=missing.needs_guardian, on=today)
                 pair_service.mark_consents_collected(pair, acting_user=users["curator"])
             elif step == PairStatus.FIXED:
                 pair_service.fix_by_order(
-                    pair, order_number="12-о", order_date=timezone.localdate(), acting_user=users["director"]
+                    pair, order_number="12-о", order_date=today, acting_user=users["director"]
                 )
             elif step == PairStatus.ACTIVE:
                 pair_service.start(pair, acting_user=users["curator"])
             else:
                 pair_service.complete(pair, acting_user=users["curator"])
-        pair.refresh_from_db()
+            pair.refresh_from_db()
     return pair
 
 
