@@ -246,12 +246,11 @@ class MenteeBaseCounts:
 def mentee_base_counts(rules: MenteeBaseRules) -> MenteeBaseCounts:
     """The whole list in numbers (one query): what the curator confirms."""
     people = _mentee_base_annotated(rules).filter(_in_any_category())
-    listed = LISTED
     row = people.aggregate(
-        total=Count("pk", filter=listed),
+        total=Count("pk", filter=LISTED),
         in_pair=Count("pk", filter=Q(open_pair_id__isnull=False)),
-        withdrawn=Count("pk", filter=~listed),
-        **{c.code: Count("pk", filter=listed & Q(**{c.annotation: True})) for c in MENTEE_CATEGORIES},
+        withdrawn=Count("pk", filter=~LISTED),
+        **{c.code: Count("pk", filter=LISTED & Q(**{c.annotation: True})) for c in MENTEE_CATEGORIES},
     )
     return MenteeBaseCounts(
         total=row["total"],

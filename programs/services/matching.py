@@ -81,11 +81,12 @@ def unmatched_mentee_candidates(school: School) -> list[Staff]:
     """Staff of ``school`` who need a mentor and are not a mentee in an open pair.
 
     Delegates to the mentee base (``programs.selectors.mentee_base``): matching proposes pairs for
-    exactly the people the curator sees and confirms in «Кому нужен наставник».
+    exactly the people the curator sees and confirms in «Кому нужен наставник» — which already
+    leaves out whoever withdrew consent to the processing of their data.
     """
     rules = selectors.mentee_base_rules()
     people = selectors.mentee_base(rules=rules, status=selectors.STATUS_NEEDS_MENTOR)
-    people = people.filter(school=school).exclude(participant__in=selectors.processing_stopped())
+    people = people.filter(school=school)
     return list(people.select_related("participant"))
 
 
